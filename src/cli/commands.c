@@ -1,0 +1,9 @@
+/* commands.c — the subcommand table; one line per subcommand, in the order --help lists them. */
+#include "cli/commands.h"
+
+int cmd_info(int argc, char **argv);
+
+const cli_command cli_commands[] = {
+    {"info", "describe an embeddings .npy file (rows, dimension, norms)", cmd_info},
+};
+const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
