@@ -1,0 +1,32 @@
+/* distance.h — Euclidean distance kernels shared by the clustering methods.
+ *
+ * Contract:
+ *  - Distances are computed in blocks through BLAS (dgemm): d²(i,j) = |xi|² + |xj|² - 2 xi·xj, clamped
+ *    at 0, with the diagonal set to exactly 0 when the two blocks are the same rows. This is the same
+ *    formula scikit-learn's euclidean_distances uses, so thresholds behave alike.
+ *  - fc_row_sqnorms fills norms[i] = |xi|².
+ *  - fc_sqdist_block writes the (i1-i0)×(j1-j0) block of squared distances, row-major, into out.
+ *    `norms` may be NULL (then computed on the fly). Call it from one thread; it lets BLAS thread.
+ *  - fc_radius_neighbors lists, for every row, the rows within distance `radius` (itself included),
+ *    as a CSR structure (offsets of length N+1, indices sorted ascending); memory is O(N·block + edges).
+ */
+#ifndef FACECLUSTER_DISTANCE_H
+#define FACECLUSTER_DISTANCE_H
+
+#include "facecluster/core.h"
+
+void fc_row_sqnorms(const fc_mat *X, double *norms);
+void fc_sqdist_block(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1,
+                     double *out);
+
+typedef struct fc_neighbors {
+    size_t n;
+    size_t *offsets; /* n + 1 */
+    int *index;      /* offsets[n] entries */
+    double *dist;    /* matching Euclidean distances (may be NULL if not requested) */
+} fc_neighbors;
+
+int fc_radius_neighbors(const fc_mat *X, double radius, int want_dist, fc_neighbors *out);
+void fc_neighbors_free(fc_neighbors *nb);
+
+#endif
