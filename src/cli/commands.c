@@ -2,8 +2,10 @@
 #include "cli/commands.h"
 
 int cmd_info(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 
 const cli_command cli_commands[] = {
+    {"cluster", "cluster embeddings (.npy) with one method; writes one label per line", cmd_cluster},
     {"info", "describe an embeddings .npy file (rows, dimension, norms)", cmd_info},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
