@@ -27,7 +27,8 @@ typedef struct fc_cluster_params {
     double tol;                /* 1e-4, scaled by the mean per-feature variance as in sklearn */
     /* agglomerative */
     fc_linkage linkage;        /* ward */
-    double distance_threshold; /* > 0: cut the tree at this height instead of at K */
+    double distance_threshold; /* > 0: cut the tree at this height instead of at K (merges with distance
+                                  < threshold are kept, as sklearn); 0 = unused */
     /* spectral */
     fc_affinity affinity;      /* rbf */
     double gamma;              /* 1.0 */
@@ -42,7 +43,7 @@ typedef struct fc_cluster_params {
     int cluster_all;           /* 1 */
     int ms_max_iter;           /* 300 */
     /* threshold graph, Chinese whispers */
-    double threshold;          /* Euclidean distance below which two faces are linked */
+    double threshold;          /* Euclidean distance below which two faces are linked (1.0) */
     int cw_iterations;         /* 100 */
 } fc_cluster_params;
 
@@ -63,5 +64,22 @@ const fc_cluster_method *fc_cluster_find(const char *name);
  * `k_used` (may be NULL) receives the K actually used (0 for methods without K). */
 int fc_cluster_run(const fc_cluster_method *method, const fc_mat *X, const fc_cluster_params *p, int *labels,
                    int *k_used);
+
+/* Memory budget for O(N^2) structures: methods compare the bytes they would allocate with this and
+ * refuse with FC_ENOMEM (naming the size) when it is exceeded. Default (0) = the machine's physical
+ * memory; tests lower it to exercise the refusal path. Process-wide, not thread-safe to change. */
+void fc_cluster_set_memory_limit(uint64_t bytes);
+uint64_t fc_cluster_memory_limit(void);
+/* Returns 0 when `bytes` fits in the budget, else FC_ENOMEM with "what: needs X GB, budget Y GB". */
+int fc_cluster_check_memory(const char *what, double bytes);
+
+/* The methods (one file each); also reachable through the registry. */
+int fc_dbscan(const fc_mat *X, const fc_cluster_params *p, int *labels);
+int fc_agglomerative(const fc_mat *X, const fc_cluster_params *p, int *labels);
+int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels);
+int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels);
+/* sklearn.cluster.estimate_bandwidth(X, quantile) over all samples: the mean over rows of the distance to
+ * the int(N*quantile)-th nearest row (the row itself counting as the first). */
+int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth);
 
 #endif
