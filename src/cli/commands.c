@@ -2,8 +2,10 @@
 #include "cli/commands.h"
 
 int cmd_info(int argc, char **argv);
+int cmd_model(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"info", "describe an embeddings .npy file (rows, dimension, norms)", cmd_info},
+    {"model", "inspect a TFLite model (info FILE) or verify the default models (check)", cmd_model},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
