@@ -2,8 +2,10 @@
 #include "cli/commands.h"
 
 int cmd_info(int argc, char **argv);
+int cmd_tsne(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"info", "describe an embeddings .npy file (rows, dimension, norms)", cmd_info},
+    {"tsne", "t-SNE map of embeddings, drawn as PNG/SVG/PDF (coloured by identity or cluster)", cmd_tsne},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
