@@ -6,6 +6,7 @@ int cmd_cluster(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_tsne(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"cluster", "cluster embeddings (.npy) with one method; writes one label per line", cmd_cluster},
@@ -13,5 +14,6 @@ const cli_command cli_commands[] = {
     {"score", "score predicted labels against known identities (ARI, AMI, NMI, ...)", cmd_score},
     {"evaluate", "repeated-subsample evaluation of clustering methods, with sweeps", cmd_evaluate},
     {"model", "inspect a TFLite model (info FILE) or verify the default models (check)", cmd_model},
+    {"tsne", "t-SNE map of embeddings, drawn as PNG/SVG/PDF (coloured by identity or cluster)", cmd_tsne},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
