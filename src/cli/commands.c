@@ -7,6 +7,7 @@ int cmd_score(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_tsne(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"cluster", "cluster embeddings (.npy) with one method; writes one label per line", cmd_cluster},
@@ -14,6 +15,7 @@ const cli_command cli_commands[] = {
     {"score", "score predicted labels against known identities (ARI, AMI, NMI, ...)", cmd_score},
     {"evaluate", "repeated-subsample evaluation of clustering methods, with sweeps", cmd_evaluate},
     {"model", "inspect a TFLite model (info FILE) or verify the default models (check)", cmd_model},
+    {"analyze", "the whole study on labelled datasets: tables, figures, error galleries, index.html", cmd_analyze},
     {"tsne", "t-SNE map of embeddings, drawn as PNG/SVG/PDF (coloured by identity or cluster)", cmd_tsne},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
