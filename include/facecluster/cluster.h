@@ -45,7 +45,8 @@ typedef struct fc_cluster_params {
     int cluster_all;           /* 1 */
     int ms_max_iter;           /* 300 */
     /* threshold graph, Chinese whispers */
-    double threshold;          /* Euclidean distance below which two faces are linked (1.0) */
+    double threshold;          /* Euclidean distance below which two faces are linked; 0 = the method's
+                                  default (FC_GRAPH_THRESHOLD, FC_CW_THRESHOLD, FC_KEST_THRESHOLD) */
     int cw_iterations;         /* 100 */
     /* automatic K */
     fc_k_estimator k_estimator; /* FC_KEST_DEFAULT = components of the threshold graph */

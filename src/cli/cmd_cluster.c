@@ -36,7 +36,7 @@ static void usage(void)
            "  --n-neighbors N         spectral nearest_neighbors / eigengap K estimator (10)\n"
            "  --min-cluster-size N    hdbscan (5); hdbscan's --min-samples defaults to it\n"
            "  --threshold X           graph, chinese_whispers, components K estimator: link faces\n"
-           "                          closer than X (1.0)\n"
+           "                          closer than X (defaults 0.8, 0.9, 0.9)\n"
            "  --cw-iterations N       chinese_whispers passes (100)\n"
            "  --k-estimator E         when --k is absent: components (default), eigengap, silhouette\n"
            "  --k-max N               eigengap/silhouette: largest K tried (default N/2)\n"

@@ -116,7 +116,10 @@ static int est_components(const fc_mat *X, const fc_cluster_params *p, int *k)
     int *labels = fc_malloc(X->rows, sizeof(int));
     if (!labels)
         return FC_ENOMEM;
-    int rc = fc_graph_cc(X, p, labels);
+    fc_cluster_params q = *p;
+    if (q.threshold == 0)
+        q.threshold = FC_KEST_THRESHOLD;
+    int rc = fc_graph_cc(X, &q, labels);
     if (!rc) {
         int mx = 0;
         for (size_t i = 0; i < X->rows; i++)
