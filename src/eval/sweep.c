@@ -163,8 +163,7 @@ int fc_param_applies(const fc_cluster_method *method, const char *param)
     static const char *const min_samples[] = {"dbscan", "hdbscan", NULL};
     static const char *const min_cluster_size[] = {"hdbscan", NULL};
     static const char *const bandwidth[] = {"meanshift", NULL};
-    static const char *const threshold[] = {"threshold", "threshold-graph", "chinese-whispers", "whispers",
-                                            "cw", "graph", NULL};
+    static const char *const threshold[] = {"graph", "chinese_whispers", NULL};
     static const char *const spectral[] = {"spectral", NULL};
     static const char *const agglo[] = {"agglomerative", NULL};
     const char *m = method->name;
