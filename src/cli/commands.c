@@ -3,9 +3,15 @@
 
 int cmd_info(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_embed(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_lfw_verify(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"info", "describe an embeddings .npy file (rows, dimension, norms)", cmd_info},
     {"model", "inspect a TFLite model (info FILE) or verify the default models (check)", cmd_model},
+    {"embed", "photos -> faces -> embeddings in a face store (SQLite; resumable)", cmd_embed},
+    {"export", "write a face store's embeddings as .npy + identities (+ TSV of faces)", cmd_export},
+    {"lfw-verify", "LFW 10-fold verification accuracy of a face store on pairs.txt", cmd_lfw_verify},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
