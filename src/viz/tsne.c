@@ -593,7 +593,9 @@ int fc_tsne(const fc_mat *X, const fc_tsne_params *p, fc_mat *Y, fc_tsne_info *i
             o.P_scaled[k] = Pd[k] * p->early_exaggeration;
     double kl = descend(&o, Y->data, 0, EXPLORATION_ITERS, 0.5, lr, EXPLORATION_ITERS, pg, &last, &failed);
     o.p_scale = 1;
-    if (!failed && p->n_iter > EXPLORATION_ITERS) /* (sklearn would report DBL_MAX for n_iter = 250) */
+    /* (sklearn also runs the second phase when the first stopped early, and reports DBL_MAX for
+     * n_iter = 250; we keep the first phase's KL then) */
+    if (!failed && (last < EXPLORATION_ITERS - 1 || p->n_iter > EXPLORATION_ITERS))
         kl = descend(&o, Y->data, last + 1, p->n_iter, 0.8, lr, NO_PROGRESS_ITERS, pg, &last, &failed);
     if (pg)
         fc_progress_finish(pg);
