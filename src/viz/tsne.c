@@ -15,7 +15,9 @@
 
 #define MACHINE_EPS DBL_EPSILON
 #define PERPLEXITY_TOL 1e-5
+#ifndef EXPLORATION_ITERS
 #define EXPLORATION_ITERS 250
+#endif
 #define CHECK_EVERY 50
 #define NO_PROGRESS_ITERS 300
 #define MIN_GRAD_NORM 1e-7
@@ -571,7 +573,9 @@ int fc_tsne(const fc_mat *X, const fc_tsne_params *p, fc_mat *Y, fc_tsne_info *i
             fc_fail(rc, "t-SNE: out of memory for %zu points", n);
         goto done;
     }
-    if (p->init == FC_TSNE_INIT_PCA && X->cols >= 2) {
+    if (p->init == FC_TSNE_INIT_GIVEN && p->init_y) {
+        memcpy(Y->data, p->init_y, 2 * n * sizeof(double));
+    } else if (p->init == FC_TSNE_INIT_PCA && X->cols >= 2) {
         if ((rc = pca_init(X, Y->data)))
             goto done;
     } else {
@@ -589,7 +593,9 @@ int fc_tsne(const fc_mat *X, const fc_tsne_params *p, fc_mat *Y, fc_tsne_info *i
             o.P_scaled[k] = Pd[k] * p->early_exaggeration;
     double kl = descend(&o, Y->data, 0, EXPLORATION_ITERS, 0.5, lr, EXPLORATION_ITERS, pg, &last, &failed);
     o.p_scale = 1;
-    if (!failed && (last < EXPLORATION_ITERS || p->n_iter > EXPLORATION_ITERS))
+    /* (sklearn also runs the second phase when the first stopped early, and reports DBL_MAX for
+     * n_iter = 250; we keep the first phase's KL then) */
+    if (!failed && (last < EXPLORATION_ITERS - 1 || p->n_iter > EXPLORATION_ITERS))
         kl = descend(&o, Y->data, last + 1, p->n_iter, 0.8, lr, NO_PROGRESS_ITERS, pg, &last, &failed);
     if (pg)
         fc_progress_finish(pg);
