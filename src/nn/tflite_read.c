@@ -346,6 +346,7 @@ int nn_parse_tflite(const uint8_t *data, size_t size, const char *name, fc_nn_mo
         if ((rc = read_options(&opt, have, op, name, (int)i)))
             goto out;
         op->prelu_slope = -1;
+        op->residual = -1;
     }
     m->nin = (int)vin.len;
     m->nout = (int)vout.len;
