@@ -359,13 +359,13 @@ static int prepare(fc_nn_model *m)
     int rc = check_graph(m);
     if (rc)
         return rc;
-    /* Original shapes first: the fusion checks look at ranks and channel counts. */
-    if ((rc = infer_all(m)))
-        return rc == FC_EARG ? FC_EFORMAT : rc;
     count_consumers(m);
     for (int k = 0; k < m->nops; k++)
         if ((rc = fold_dequantize(m, k)) < 0)
             return rc;
+    /* Original shapes first: the fusion checks look at ranks and channel counts. */
+    if ((rc = infer_all(m)))
+        return rc == FC_EARG ? FC_EFORMAT : rc;
     count_consumers(m);
     for (int k = 0; k < m->nops; k++) {
         if (m->ops[k].dead)

@@ -143,6 +143,7 @@ static int read_tensor(const fb_buf *b, const fb_vec *buffers, const fb_table *t
             }
         t->cdata = f;
         t->data = f;
+        t->type = TT_FLOAT32; /* float16 constants are widened once, here */
     } else {
         int32_t *v = fc_malloc(n, sizeof(int32_t));
         if (!v)
