@@ -73,6 +73,10 @@ int fc_nn_stats_get(fc_nn_model *m, fc_nn_stats *st);
 /* Writes a human-readable listing of the graph (ops, tensor shapes) to `f` (a FILE *). */
 int fc_nn_describe(fc_nn_model *m, void *f);
 
+/* Engine-wide cap on one model's planned memory (activation arena + convolution scratch), in bytes;
+ * a plan above it fails with FC_ENOMEM naming the size. 0 = default (3/4 of physical memory). */
+void fc_nn_set_memory_limit(size_t bytes);
+
 /* Engine-wide thread count (0 = all cores). Sets OpenMP and OpenBLAS accordingly. */
 void fc_nn_set_threads(int n);
 int fc_nn_threads(void);

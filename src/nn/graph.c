@@ -47,6 +47,20 @@ const char *nn_op_name(int code)
     }
 }
 
+/* ---- limits ---- */
+static size_t g_mem_limit;
+
+void fc_nn_set_memory_limit(size_t bytes) { g_mem_limit = bytes; }
+
+static size_t mem_limit(void)
+{
+    if (!g_mem_limit) {
+        uint64_t phys = fc_physical_memory();
+        g_mem_limit = phys ? (size_t)(phys / 4 * 3) : ((size_t)8 << 30);
+    }
+    return g_mem_limit;
+}
+
 /* ---- threads ---- */
 static int g_threads;
 
@@ -409,6 +423,11 @@ static int plan(fc_nn_model *m)
         t->off = off;
         if (off + items[a].size > total)
             total = off + items[a].size;
+    }
+    if (total > mem_limit() / sizeof(float) || scratch > mem_limit() / sizeof(float) - total) {
+        free(items);
+        return fc_fail(FC_ENOMEM, "%s: the graph needs %.1f MB of activations at this input shape (limit %.1f MB)",
+                       m->name, (double)(total + scratch) * 4 / 1048576.0, (double)mem_limit() / 1048576.0);
     }
     if (total > m->arena_floats) {
         free(m->arena);
