@@ -11,6 +11,7 @@ int cmd_export(int argc, char **argv);
 int cmd_lfw_verify(int argc, char **argv);
 int cmd_tsne(int argc, char **argv);
 int cmd_gallery(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"cluster", "cluster embeddings (.npy) with one method; writes one label per line", cmd_cluster},
@@ -23,5 +24,6 @@ const cli_command cli_commands[] = {
     {"lfw-verify", "LFW 10-fold verification accuracy of a face store on pairs.txt", cmd_lfw_verify},
     {"tsne", "t-SNE map of embeddings, drawn as PNG/SVG/PDF (coloured by identity or cluster)", cmd_tsne},
     {"gallery", "HTML page of face thumbnails, one row per predicted cluster", cmd_gallery},
+    {"plot", "line (with ±bands), grouped-bar or heatmap figure from a TSV table", cmd_plot},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
