@@ -51,11 +51,12 @@ static void unref(VipsImage **im)
 }
 
 /* Replaces *im by out (taking ownership) when op succeeded. */
-static int step(VipsImage **im, int rc, VipsImage *out)
+static int step(VipsImage **im, int rc, VipsImage **out)
 {
     if (rc) return -1;
     g_object_unref(*im);
-    *im = out;
+    *im = *out;
+    *out = NULL;
     return 0;
 }
 
@@ -65,7 +66,7 @@ static int to_srgb8(VipsImage **im)
     VipsInterpretation in = vips_image_guess_interpretation(*im);
     if (in == VIPS_INTERPRETATION_CMYK) {
         /* ICC import with the embedded profile, else libvips' built-in CMYK profile. */
-        if (step(im, vips_icc_import(*im, &out, "embedded", TRUE, "input_profile", "cmyk", NULL), out))
+        if (step(im, vips_icc_import(*im, &out, "embedded", TRUE, "input_profile", "cmyk", NULL), &out))
             return -1;
     }
     if (vips_image_hasalpha(*im)) {
@@ -75,14 +76,14 @@ static int to_srgb8(VipsImage **im)
         VipsArrayDouble *bg = vips_array_double_newv(1, max_alpha);
         int rc = vips_flatten(*im, &out, "background", bg, "max_alpha", max_alpha, NULL);
         vips_area_unref(VIPS_AREA(bg));
-        if (step(im, rc, out)) return -1;
+        if (step(im, rc, &out)) return -1;
     }
-    if (step(im, vips_colourspace(*im, &out, VIPS_INTERPRETATION_sRGB, NULL), out)) return -1;
+    if (step(im, vips_colourspace(*im, &out, VIPS_INTERPRETATION_sRGB, NULL), &out)) return -1;
     if ((*im)->Bands > 3) {
-        if (step(im, vips_extract_band(*im, &out, 0, "n", 3, NULL), out)) return -1;
+        if (step(im, vips_extract_band(*im, &out, 0, "n", 3, NULL), &out)) return -1;
     }
     if ((*im)->BandFmt != VIPS_FORMAT_UCHAR) {
-        if (step(im, vips_cast(*im, &out, VIPS_FORMAT_UCHAR, NULL), out)) return -1;
+        if (step(im, vips_cast(*im, &out, VIPS_FORMAT_UCHAR, NULL), &out)) return -1;
     }
     if ((*im)->Bands == 1) { /* belt and braces: grey that colourspace left as one band */
         VipsImage *b[3] = {*im, *im, *im};
@@ -136,7 +137,7 @@ int fc_image_load(const char *path, int max_side, fc_image *out)
         g_object_unref(im);
         im = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                       VIPS_FAIL_ON_TRUNCATED, NULL);
-        if (!im || (orient > 1 && step(&im, vips_autorot(im, &tmp, NULL), tmp))) {
+        if (!im || (orient > 1 && step(&im, vips_autorot(im, &tmp, NULL), &tmp))) {
             vips_reason(why, sizeof why);
             unref(&im);
             return fc_fail(FC_EFORMAT, "%s: truncated or corrupt image: %s", path, why);
@@ -205,4 +206,9 @@ int fc_image_encode_jpeg(const uint8_t *rgb, int w, int h, int quality, void **b
         return fc_fail(FC_EINTERNAL, "jpeg encode failed");
     }
     return FC_OK;
+}
+
+void fc_image_free_buffer(void *buf)
+{
+    g_free(buf);
 }
