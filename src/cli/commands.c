@@ -9,6 +9,8 @@ int cmd_model(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_lfw_verify(int argc, char **argv);
+int cmd_group(int argc, char **argv);
+int cmd_people(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"cluster", "cluster embeddings (.npy) with one method; writes one label per line", cmd_cluster},
@@ -19,5 +21,7 @@ const cli_command cli_commands[] = {
     {"embed", "photos -> faces -> embeddings in a face store (SQLite; resumable)", cmd_embed},
     {"export", "write a face store's embeddings as .npy + identities (+ TSV of faces)", cmd_export},
     {"lfw-verify", "LFW 10-fold verification accuracy of a face store on pairs.txt", cmd_lfw_verify},
+    {"group", "photos -> one folder per person (+ unknown/, index.html); incremental", cmd_group},
+    {"people", "list, name or merge the people found by group", cmd_people},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];

@@ -201,10 +201,10 @@ static int cand_cmp(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static const int64_t *g_sort_photo; /* only used inside fc_group_assign's qsort below */
+static const int64_t *gc_sort_photo; /* only used inside fc_group_assign's qsort below */
 static int photo_cmp(const void *a, const void *b)
 {
-    int64_t x = g_sort_photo[*(const size_t *)a], y = g_sort_photo[*(const size_t *)b];
+    int64_t x = gc_sort_photo[*(const size_t *)a], y = gc_sort_photo[*(const size_t *)b];
     if (x != y) return x < y ? -1 : 1;
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
@@ -257,7 +257,7 @@ int fc_group_assign(const fc_mat *Fx, const int64_t *fphoto, const fc_mat *Mx, c
     }
     /* faces of one photo are neighbours in byphoto; grp[f] = start of f's photo run */
     for (size_t f = 0; f < F; f++) byphoto[f] = f;
-    g_sort_photo = fphoto;
+    gc_sort_photo = fphoto;
     qsort(byphoto, F, sizeof *byphoto, photo_cmp);
     size_t *pos = fc_malloc(F, sizeof *pos);
     if (!pos) {
