@@ -13,6 +13,8 @@ int cmd_tsne(int argc, char **argv);
 int cmd_gallery(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_group(int argc, char **argv);
+int cmd_people(int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"cluster", "cluster embeddings (.npy) with one method; writes one label per line", cmd_cluster},
@@ -27,5 +29,7 @@ const cli_command cli_commands[] = {
     {"tsne", "t-SNE map of embeddings, drawn as PNG/SVG/PDF (coloured by identity or cluster)", cmd_tsne},
     {"gallery", "HTML page of face thumbnails, one row per predicted cluster", cmd_gallery},
     {"plot", "line (with ±bands), grouped-bar or heatmap figure from a TSV table", cmd_plot},
+    {"group", "photos -> one folder per person (+ unknown/, index.html); incremental", cmd_group},
+    {"people", "list, name or merge the people found by group", cmd_people},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
