@@ -40,4 +40,7 @@ int fc_vips_init(void);
 /* Encodes a w*h RGB buffer as JPEG (quality q) into a malloc'ed buffer; for thumbnails. */
 int fc_image_encode_jpeg(const uint8_t *rgb, int w, int h, int quality, void **buf, size_t *len);
 
+/* Frees a buffer from fc_image_encode_jpeg. */
+void fc_image_free_buffer(void *buf);
+
 #endif

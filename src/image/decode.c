@@ -207,3 +207,8 @@ int fc_image_encode_jpeg(const uint8_t *rgb, int w, int h, int quality, void **b
     }
     return FC_OK;
 }
+
+void fc_image_free_buffer(void *buf)
+{
+    g_free(buf);
+}

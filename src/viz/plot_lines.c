@@ -80,6 +80,11 @@ int fc_plot_lines(const char *path, const fc_series *series, size_t ns, const fc
     cairo_clip(cr);
     for (int layer = 0; layer < 3; layer++) /* bands under lines under markers */
         for (size_t k = 0; k < ns; k++) {
+            if (layer == 1 && k == 0) { /* lines and markers may overhang the frame by a marker radius */
+                cairo_reset_clip(cr);
+                cairo_rectangle(cr, f.x0 - 5, f.y0 - 5, f.x1 - f.x0 + 10, f.y1 - f.y0 + 10);
+                cairo_clip(cr);
+            }
             const fc_series *s = &series[k];
             if (layer == 0 && !s->band)
                 continue;
