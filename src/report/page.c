@@ -174,8 +174,10 @@ static void summary_table(FILE *fp, const fc_report_item *items, size_t n)
     for (size_t d = 0; d < n; d++) {
         fputs("<th>", fp);
         esc(fp, items[d].ds->name);
-        fprintf(fp, "<br><span class=\"small\">N=%zu, K=%zu, %d runs</span></th>", items[d].ds->X.rows,
-                items[d].ds->truth.k, items[d].st->eval.runs);
+        char runs[64];
+        fc_report_runs(items[d].st, runs, sizeof runs);
+        fprintf(fp, "<br><span class=\"small\">N=%zu, K=%zu, %s runs</span></th>", items[d].ds->X.rows,
+                items[d].ds->truth.k, runs);
         int pc = fc_paper_column(items[d].ds->name);
         if (pc >= 0) {
             fputs("<th>paper<br><span class=\"small\">", fp);
@@ -235,9 +237,11 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         esc(fp, p->note);
         fputc(')', fp);
     }
-    fprintf(fp, "; %zu-d embeddings. Protocol: %d runs on %s %.0f %% subsets (seed %llu), %zu settings in %zu "
+    char runs[64];
+    fc_report_runs(st, runs, sizeof runs);
+    fprintf(fp, "; %zu-d embeddings. Protocol: %s runs on %s %.0f %% subsets (seed %llu), %zu settings in %zu "
                 "groups (%zu reused from the cache), %.1f s.</p>\n",
-            d->X.cols, st->eval.runs, st->eval.bootstrap ? "bootstrap" : "random", 100 * st->eval.fraction,
+            d->X.cols, runs, st->eval.bootstrap ? "bootstrap" : "random", 100 * st->eval.fraction,
             (unsigned long long)st->eval.seed, st->njobs, st->groups, st->groups_cached, st->seconds);
     fprintf(fp, "<p>Tables of every setting: <a href=\"datasets/%s/scores.md\">Markdown</a> · "
                 "<a href=\"datasets/%s/scores.tex\">LaTeX</a> · <a href=\"datasets/%s/scores.tsv\">TSV</a> · "
