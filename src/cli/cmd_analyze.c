@@ -338,6 +338,47 @@ static int error_analysis(const char *spec, const fc_dataset *d, const fc_study 
     return 0;
 }
 
+/* Where the dataset marks glasses: DBSCAN over the eps sweep on the whole set, error counts per value. */
+static int glasses_sweep(const fc_study_config *cfg, const fc_dataset *d, fc_page_dataset *pd, double **eps_out,
+                         fc_error_report **err_out)
+{
+    size_t m = (size_t)floor((cfg->sweep_hi - cfg->sweep_lo) / cfg->sweep_step + 1e-9) + 1, n = d->X.rows;
+    double *eps = calloc(2 * m, sizeof *eps);
+    fc_error_report *er = calloc(m, sizeof *er);
+    int *labels = malloc(n * sizeof *labels);
+    if (!eps || !er || !labels) {
+        free(eps), free(er), free(labels);
+        return FC_ENOMEM;
+    }
+    say("%s: glasses vs splits over %zu eps values", d->name, m);
+    fc_cluster_params p;
+    fc_cluster_params_init(&p);
+    p.min_samples = 1;
+    for (size_t k = 0; k < m; k++) {
+        p.eps = eps[k] = cfg->sweep_lo + (double)k * cfg->sweep_step;
+        fc_scores sc;
+        int rc = fc_dbscan(&d->X, &p, labels);
+        if (!rc)
+            rc = fc_score_all(d->truth.ids, labels, n, FC_NOISE_SINGLETONS, &sc);
+        if (!rc)
+            rc = fc_errors_analyze(&d->X, d->truth.ids, labels, d->glasses, 0, &er[k]);
+        if (rc) {
+            for (size_t j = 0; j < k; j++)
+                fc_errors_free(&er[j]);
+            free(eps), free(er), free(labels);
+            return rc;
+        }
+        eps[m + k] = sc.ari;
+    }
+    free(labels);
+    pd->n_glasses_rows = m;
+    pd->glasses_eps = eps;
+    pd->glasses_err = er;
+    *eps_out = eps;
+    *err_out = er;
+    return 0;
+}
+
 /* Known sets under the shared folder, in the paper's order: embeddings folders, or with `photos` the
  * photo folders (lfw is filtered to people with >= 3 images, giving lfw3). */
 static size_t discover(const char *shared, int photos, set_spec *sets, size_t max)
@@ -559,7 +600,9 @@ int cmd_analyze(int argc, char **argv)
     fc_error_report *er = calloc(nsets, sizeof *er);
     fc_report_item *items = calloc(nsets, sizeof *items);
     char(*settings)[256] = calloc(nsets, sizeof *settings);
-    int rc = (ds && st && pd && er && items && settings) ? EXIT_OK : EXIT_FAILURE_;
+    double **geps = calloc(nsets, sizeof *geps);
+    fc_error_report **gerr = calloc(nsets, sizeof *gerr);
+    int rc = (ds && st && pd && er && items && settings && geps && gerr) ? EXIT_OK : EXIT_FAILURE_;
     size_t done = 0;
     for (size_t s = 0; s < nsets && rc == EXIT_OK; s++) {
         set_spec *sp = &sets[s];
@@ -659,6 +702,11 @@ int cmd_analyze(int argc, char **argv)
             rc = erc;
             break;
         }
+        if (d->has_glasses && glasses_sweep(&cfg, d, &pd[s], &geps[s], &gerr[s])) {
+            cli_error(CMD, "%s: glasses analysis: %s", d->name, fc_last_error());
+            rc = EXIT_FAILURE_;
+            break;
+        }
     }
     if (rc == EXIT_OK) {
         say("writing the score table and figures");
@@ -691,6 +739,13 @@ int cmd_analyze(int argc, char **argv)
         }
     }
     for (size_t s = 0; s < nsets; s++) {
+        if (gerr && gerr[s]) {
+            for (size_t k = 0; k < pd[s].n_glasses_rows; k++)
+                fc_errors_free(&gerr[s][k]);
+            free(gerr[s]);
+        }
+        if (geps)
+            free(geps[s]);
         if (er)
             fc_errors_free(&er[s]);
         if (st)
@@ -698,6 +753,6 @@ int cmd_analyze(int argc, char **argv)
         if (ds)
             fc_dataset_free(&ds[s]);
     }
-    free(ds), free(st), free(pd), free(er), free(items), free(settings);
+    free(ds), free(st), free(pd), free(er), free(items), free(settings), free(geps), free(gerr);
     return rc;
 }

@@ -286,6 +286,24 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         fputs("</td></tr><tr><td>any pair with the <code>noglasses</code> photo (and no glasses photo)</td><td>", fp);
         pct(fp, e->g_without_split, e->g_without_pairs);
         fputs("</td></tr></table>\n", fp);
+        if (p->n_glasses_rows) {
+            fputs("<p>The same split rates across DBSCAN's eps sweep (min_samples 1, whole set):</p>\n<table><tr>"
+                  "<th>eps</th><th>ARI</th><th>all same-person pairs</th><th><code>glasses</code> vs "
+                  "<code>noglasses</code></th><th>pairs with the <code>glasses</code> photo</th>"
+                  "<th>pairs with the <code>noglasses</code> photo</th></tr>\n", fp);
+            for (size_t k = 0; k < p->n_glasses_rows; k++) {
+                const fc_error_report *g = &p->glasses_err[k];
+                int64_t all = g->tp + g->fn;
+                fprintf(fp, "<tr><td>%.2f</td><td>%.3f</td><td>%.1f %%</td><td>%.1f %%</td><td>%.1f %%</td>"
+                            "<td>%.1f %%</td></tr>\n",
+                        p->glasses_eps[k], p->glasses_eps[p->n_glasses_rows + k],
+                        all ? 100.0 * (double)g->fn / (double)all : 0,
+                        g->g_cross_pairs ? 100.0 * (double)g->g_cross_split / (double)g->g_cross_pairs : 0,
+                        g->g_with_pairs ? 100.0 * (double)g->g_with_split / (double)g->g_with_pairs : 0,
+                        g->g_without_pairs ? 100.0 * (double)g->g_without_split / (double)g->g_without_pairs : 0);
+            }
+            fputs("</table>\n", fp);
+        }
     }
     const int *truth = d->truth.ids, *lab = e->labels_used;
     fprintf(fp, "<h4>Worst merges (%zu clusters hold more than one person; worst first: most pairs of different "
