@@ -92,7 +92,8 @@ static void usage(void)
            "  -o, --output DIR       report folder (default out/report)\n"
            "  --errors METHOD[:P=V]  clustering whose errors are shown (default dbscan at its best eps)\n"
            "  --no-tsne              skip the t-SNE maps\n"
-           "  --resume               re-use finished parts found in REPORT_DIR/cache\n"
+           "  --resume               re-use finished parts found in REPORT_DIR/cache (same data and protocol;\n"
+           "                         delete the cache after updating facecluster)\n"
            "  --quiet  -h, --help\n");
 }
 
@@ -609,7 +610,7 @@ int cmd_analyze(int argc, char **argv)
         int lrc;
         if (sp->photos) {
             char cdir[4400], db[4500];
-            snprintf(cdir, sizeof cdir, "%s/cache/%s", out, sp->name);
+            snprintf(cdir, sizeof cdir, "%.4000s/cache/%.60s", out, sp->name);
             snprintf(db, sizeof db, "%s/faces.db", cdir);
             if (mkdirs(cdir)) {
                 cli_error(CMD, "%s: cannot create: %s", cdir, strerror(errno));
