@@ -33,6 +33,8 @@ open(os.path.join(w, "all.txt"), "w").write("\n".join(a + b) + "\n")
 print(f"slice: {tot} images of {len(used)} people ({used[0]} .. {used[-1]}); half 1: {len(a)} images", file=sys.stderr)
 PY
 mapfile -t H1 < "$W/half1.txt"
+# a store already holding some of half 1's faces may seed run 1 (embedding is resumable; saves time)
+[ -n "${FC_GROUP_SEED_DB:-}" ] && [ -f "$FC_GROUP_SEED_DB" ] && cp "$FC_GROUP_SEED_DB" "$W/inc.db"
 mapfile -t ALL < "$W/all.txt"
 models=()
 [ -d "$root/models" ] && models=(--models "$root/models")
