@@ -16,8 +16,10 @@
  *    fc_nn_run executes; fc_nn_output returns a pointer into the model's arena, valid until the next
  *    fc_nn_resize_input / fc_nn_run / fc_nn_free. A model is not thread-safe: one run at a time per model
  *    (the run itself uses all cores, see fc_nn_set_threads).
- *  - Threads: one engine thread count (default: all cores) used by OpenMP loops; OpenBLAS is called
- *    outside parallel regions with the same count, so cores are never oversubscribed.
+ *  - Threads: one thread pool (OpenMP, default: all cores). Convolutions and FC layers are split into
+ *    row (or column) blocks, each thread running im2col + a single-threaded OpenBLAS SGEMM + the fused
+ *    bias/activation on its block; fc_nn_run sets OpenBLAS to one thread for its duration and restores the
+ *    previous count afterwards, so the two never oversubscribe the cores.
  */
 #ifndef FACECLUSTER_NN_H
 #define FACECLUSTER_NN_H
@@ -72,6 +74,10 @@ const float *fc_nn_output(const fc_nn_model *m, int i);
 int fc_nn_stats_get(fc_nn_model *m, fc_nn_stats *st);
 /* Writes a human-readable listing of the graph (ops, tensor shapes) to `f` (a FILE *). */
 int fc_nn_describe(fc_nn_model *m, void *f);
+
+/* Engine-wide cap on one model's planned memory (activation arena + convolution scratch), in bytes;
+ * a plan above it fails with FC_ENOMEM naming the size. 0 = default (3/4 of physical memory). */
+void fc_nn_set_memory_limit(size_t bytes);
 
 /* Engine-wide thread count (0 = all cores). Sets OpenMP and OpenBLAS accordingly. */
 void fc_nn_set_threads(int n);

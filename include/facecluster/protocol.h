@@ -14,7 +14,7 @@
  *    given, the mean clustering time; a run that fails is left out and its first message kept.
  *  - Work runs in parallel over (job, run) pairs with OpenMP (cfg.threads, 0 = OpenMP's default) with
  *    OpenBLAS held at one thread meanwhile, so the cores are never oversubscribed; methods listed by
- *    fc_eval_method_serial (not thread-safe, e.g. ARPACK-based ones) run one run at a time with BLAS
+ *    fc_eval_method_serial (shared solver state, e.g. ARPACK; none today) run one run at a time with BLAS
  *    threads instead. The library never prints except through fc_progress (cfg.progress).
  *  - Sweeps: "NAME=A:B:STEP" (inclusive range) or "NAME=V1,V2,..." over a cluster parameter (see
  *    fc_param_set for the names); a sweep applies to the methods that use the parameter

@@ -25,7 +25,7 @@
 #include "facecluster/core.h"
 
 enum { FC_TSNE_AUTO = 0, FC_TSNE_EXACT = 1, FC_TSNE_BARNES_HUT = 2 };
-enum { FC_TSNE_INIT_PCA = 0, FC_TSNE_INIT_RANDOM = 1 };
+enum { FC_TSNE_INIT_PCA = 0, FC_TSNE_INIT_RANDOM = 1, FC_TSNE_INIT_GIVEN = 2 };
 
 typedef struct fc_tsne_params {
     double perplexity;         /* 30 */
@@ -36,6 +36,7 @@ typedef struct fc_tsne_params {
     int method;                /* FC_TSNE_AUTO / EXACT / BARNES_HUT */
     size_t exact_below;        /* AUTO uses exact when N < this (1000) */
     int init;                  /* FC_TSNE_INIT_PCA */
+    const double *init_y;      /* FC_TSNE_INIT_GIVEN: the N×2 starting map (used as is) */
     uint64_t seed;             /* 0 */
     int progress;              /* 1: report progress through fc_progress */
 } fc_tsne_params;

@@ -24,10 +24,10 @@ void fc_eval_config_init(fc_eval_config *c)
 
 int fc_eval_method_serial(const char *method)
 {
-    /* ARPACK keeps its iteration state in Fortran SAVE variables: two concurrent solves corrupt each
-     * other, so the eigen-solver based method runs one run at a time (with BLAS threads instead). */
-    static const char *const serial[] = {"spectral"};
-    for (size_t i = 0; i < sizeof serial / sizeof serial[0]; i++)
+    /* Methods whose solver keeps global state (ARPACK's Fortran SAVE variables, for one) must not run
+     * two at once. None does today: spectral uses LAPACK's ?syevr, which is reentrant. */
+    static const char *const serial[] = {NULL};
+    for (size_t i = 0; serial[i]; i++)
         if (!strcmp(method, serial[i]))
             return 1;
     return 0;

@@ -101,6 +101,8 @@ int nn_infer_op(fc_nn_model *m, nn_op *op)
             FAIL("%s: %s bias must be a constant of %d floats", m->name, nm, O);
         if (KH < 1 || KW < 1 || O < 1)
             FAIL("%s: %s has an empty kernel", m->name, nm);
+        if ((long)(KH - 1) * op->dil_h >= (1L << 24) || (long)(KW - 1) * op->dil_w >= (1L << 24))
+            FAIL("%s: %s dilated kernel is too large", m->name, nm);
         int oh = out_size(x->dims[1], KH, op->stride_h, op->dil_h, op->padding, &op->pad_top);
         int ow = out_size(x->dims[2], KW, op->stride_w, op->dil_w, op->padding, &op->pad_left);
         if (oh < 1 || ow < 1)
