@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# group_eval_lfw.sh — the `facecluster group` proof on an LFW slice treated as an unlabelled photo folder:
+# bench_group_eval.sh — the `facecluster group` proof on an LFW slice treated as an unlabelled photo folder:
 # the first N_IMAGES images of LFW in directory order (whole person folders, read in place; identities are
 # hidden from the tool and used only by scripts/group_score.py). Incremental check: group half of every
 # person's photos (alternate files), then add the rest (run 2); compare with grouping everything at once
 # (same store, people cleared) by ARI, and check that no person of run 1 was renumbered.
-# Usage: bench/group_eval_lfw.sh [N_IMAGES=2000] [WORKDIR=/tmp/fc_group_eval]
+# Usage: bench/bench_group_eval.sh [N_IMAGES=2000] [WORKDIR=/tmp/fc_group_eval]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 FC=${FC_BIN:-$root/build/facecluster}
@@ -13,7 +13,7 @@ PY=/usr/bin/python3
 N=${1:-2000}
 W=${2:-/tmp/fc_group_eval}
 lfw=$SHARED/data/lfw
-[ -d "$lfw" ] || { echo "SKIP group_eval_lfw: skipped: $lfw not found"; exit 0; }
+[ -d "$lfw" ] || { echo "SKIP bench_group_eval: skipped: $lfw not found"; exit 0; }
 lfw=$(cd "$lfw" && pwd -P)
 rm -rf "$W" && mkdir -p "$W"
 # the slice: whole person folders in sorted order until N images
