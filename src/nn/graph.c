@@ -385,6 +385,9 @@ static int prepare(fc_nn_model *m)
     count_consumers(m);
     if ((rc = infer_all(m)))
         return rc == FC_EARG ? FC_EFORMAT : rc;
+    for (int k = 0; k < m->nops; k++)
+        if ((rc = nn_prepare_op(m, &m->ops[k])))
+            return rc;
     return 0;
 }
 
@@ -561,6 +564,9 @@ void fc_nn_free(fc_nn_model *m)
     if (m->t && !m->shared_consts)
         for (int i = 0; i < m->ntensors; i++)
             free(m->t[i].cdata);
+    if (m->ops && !m->shared_consts)
+        for (int k = 0; k < m->nops; k++)
+            free(m->ops[k].wt);
     free(m->t);
     free(m->ops);
     free(m->inputs);
