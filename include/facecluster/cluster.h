@@ -17,6 +17,8 @@
 
 typedef enum { FC_LINK_WARD = 0, FC_LINK_COMPLETE, FC_LINK_AVERAGE, FC_LINK_SINGLE } fc_linkage;
 typedef enum { FC_AFFINITY_RBF = 0, FC_AFFINITY_KNN } fc_affinity;
+/* How K is estimated when params.k == 0 (src/cluster/estimate_k.c; README has the measured accuracy). */
+typedef enum { FC_KEST_DEFAULT = 0, FC_KEST_COMPONENTS, FC_KEST_EIGENGAP, FC_KEST_SILHOUETTE } fc_k_estimator;
 
 typedef struct fc_cluster_params {
     int k;                     /* clusters wanted (K-based methods); 0 = estimate automatically */
@@ -27,7 +29,8 @@ typedef struct fc_cluster_params {
     double tol;                /* 1e-4, scaled by the mean per-feature variance as in sklearn */
     /* agglomerative */
     fc_linkage linkage;        /* ward */
-    double distance_threshold; /* > 0: cut the tree at this height instead of at K */
+    double distance_threshold; /* > 0: cut the tree at this height instead of at K (merges with distance
+                                  < threshold are kept, as sklearn); 0 = unused */
     /* spectral */
     fc_affinity affinity;      /* rbf */
     double gamma;              /* 1.0 */
@@ -42,8 +45,12 @@ typedef struct fc_cluster_params {
     int cluster_all;           /* 1 */
     int ms_max_iter;           /* 300 */
     /* threshold graph, Chinese whispers */
-    double threshold;          /* Euclidean distance below which two faces are linked */
+    double threshold;          /* Euclidean distance below which two faces are linked; 0 = the method's
+                                  default (FC_GRAPH_THRESHOLD, FC_CW_THRESHOLD, FC_KEST_THRESHOLD) */
     int cw_iterations;         /* 100 */
+    /* automatic K */
+    fc_k_estimator k_estimator; /* FC_KEST_DEFAULT = components of the threshold graph */
+    int k_max;                  /* eigengap / silhouette search up to this K; 0 = automatic */
 } fc_cluster_params;
 
 void fc_cluster_params_init(fc_cluster_params *p);
@@ -63,5 +70,22 @@ const fc_cluster_method *fc_cluster_find(const char *name);
  * `k_used` (may be NULL) receives the K actually used (0 for methods without K). */
 int fc_cluster_run(const fc_cluster_method *method, const fc_mat *X, const fc_cluster_params *p, int *labels,
                    int *k_used);
+
+/* Memory budget for O(N^2) structures: methods compare the bytes they would allocate with this and
+ * refuse with FC_ENOMEM (naming the size) when it is exceeded. Default (0) = the machine's physical
+ * memory; tests lower it to exercise the refusal path. Process-wide, not thread-safe to change. */
+void fc_cluster_set_memory_limit(uint64_t bytes);
+uint64_t fc_cluster_memory_limit(void);
+/* Returns 0 when `bytes` fits in the budget, else FC_ENOMEM with "what: needs X GB, budget Y GB". */
+int fc_cluster_check_memory(const char *what, double bytes);
+
+/* The methods (one file each); also reachable through the registry. */
+int fc_dbscan(const fc_mat *X, const fc_cluster_params *p, int *labels);
+int fc_agglomerative(const fc_mat *X, const fc_cluster_params *p, int *labels);
+int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels);
+int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels);
+/* sklearn.cluster.estimate_bandwidth(X, quantile) over all samples: the mean over rows of the distance to
+ * the int(N*quantile)-th nearest row (the row itself counting as the first). */
+int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth);
 
 #endif

@@ -1,0 +1,431 @@
+/* meanshift.c — MeanShift with a flat kernel, following scikit-learn 1.2 step for step:
+ *  - bandwidth: given, or estimate_bandwidth(X, quantile=0.3) over all rows (fc_estimate_bandwidth);
+ *  - seeds: every row, or with bin_seeding the occupied cells of a grid of side `bandwidth`
+ *    (get_bin_seeds, min_bin_freq 1: round-half-even cell indices, cells in order of first appearance,
+ *    seeds computed in float32 as sklearn does; when every row has its own cell the rows themselves);
+ *  - each seed moves to the mean of the rows within distance <= bandwidth (squared distances by the
+ *    |m|² + |x|² - 2 m·x formula, as sklearn's radius query) until it moves less than 1e-3·bandwidth or
+ *    after max_iter moves; seeds that end with no row in reach are dropped;
+ *  - centres are keyed by their exact coordinates (equal ones merge, the last seed's intensity counts),
+ *    sorted by (intensity, coordinates) descending, and a centre within bandwidth of an earlier kept one
+ *    is suppressed; each row takes its nearest centre (with cluster_all = 0 rows farther than bandwidth
+ *    from every centre get -1).
+ *
+ * Speed without changing any result: each seed keeps an anchor and the list of rows within
+ * bandwidth + slack of it (one GEMM radius query for all row seeds). While the mean stays within `slack`
+ * of the anchor, every row within bandwidth of the mean is in that list, so only the list is scanned; when
+ * the mean drifts farther the seed re-anchors with a full scan. Seeds run in parallel (OpenMP).
+ */
+#include "facecluster/cluster.h"
+#include "facecluster/distance.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double dot(const double *a, const double *b, size_t d)
+{
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (size_t t = 0; t < d; t++)
+        s += a[t] * b[t];
+    return s;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* k-th smallest (1-based) of v[0..n-1], partially reordering v. */
+static double kth_smallest(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return v[want];
+    }
+    return v[want];
+}
+
+int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth)
+{
+    size_t n = X->rows;
+    size_t k = (size_t)((double)n * quantile);
+    if (k < 1)
+        return fc_fail(FC_EARG, "meanshift: cannot estimate the bandwidth of %zu rows at quantile %g "
+                                "(needs int(N*quantile) >= 1); give --bandwidth", n, quantile);
+    const size_t blk = 256;
+    double *norms = fc_malloc(n, sizeof(double)), *buf = fc_malloc(blk * n, sizeof(double));
+    double *kth = fc_malloc(n, sizeof(double));
+    if (!norms || !buf || !kth) {
+        free(norms);
+        free(buf);
+        free(kth);
+        return FC_ENOMEM;
+    }
+    fc_row_sqnorms(X, norms);
+    for (size_t i0 = 0; i0 < n; i0 += blk) {
+        size_t i1 = i0 + blk < n ? i0 + blk : n;
+        fc_sqdist_block(X, norms, i0, i1, 0, n, buf);
+#pragma omp parallel for schedule(static)
+        for (size_t a = 0; a < i1 - i0; a++)
+            kth[i0 + a] = sqrt(kth_smallest(buf + a * n, n, k));
+    }
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += kth[i];
+    *bandwidth = s / (double)n;
+    free(norms);
+    free(buf);
+    free(kth);
+    return FC_OK;
+}
+
+/* Bin seeds (sklearn get_bin_seeds, min_bin_freq = 1). Returns the number of seeds written to *seeds
+ * (malloc'd S×d), or 0 with *seeds = NULL meaning "use the rows". */
+static size_t bin_seeds(const fc_mat *X, double bw, double **seeds)
+{
+    size_t n = X->rows, d = X->cols;
+    *seeds = NULL;
+    double *cells = malloc(n * d * sizeof(double));
+    size_t *order = malloc(n * sizeof(size_t));
+    if (!cells || !order) {
+        free(cells);
+        free(order);
+        return 0;
+    }
+    for (size_t i = 0; i < n * d; i++)
+        cells[i] = rint(X->data[i] / bw); /* np.round: half to even, the default rounding mode */
+    /* distinct cells in order of first appearance: sort row ids by cell, keep each cell's first row */
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    /* simple O(n log n) merge sort by cell vector, stable by row id */
+    size_t *tmp = malloc(n * sizeof(size_t));
+    unsigned char *first = calloc(n, 1);
+    if (!tmp || !first) {
+        free(cells);
+        free(order);
+        free(tmp);
+        free(first);
+        return 0;
+    }
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi) {
+                int c = memcmp(&(int){0}, &(int){0}, 0);
+                const double *a = cells + order[i] * d, *b = cells + order[j] * d;
+                for (size_t t = 0; t < d && !c; t++)
+                    c = (b[t] < a[t]) ? -1 : (b[t] > a[t]);
+                tmp[o++] = c < 0 ? order[j++] : order[i++];
+            }
+            while (i < mid)
+                tmp[o++] = order[i++];
+            while (j < hi)
+                tmp[o++] = order[j++];
+        }
+        memcpy(order, tmp, n * sizeof(size_t));
+    }
+    size_t cnt = 0;
+    for (size_t a = 0; a < n; a++) {
+        if (a == 0 || memcmp(cells + order[a] * d, cells + order[a - 1] * d, d * sizeof(double)) != 0) {
+            /* compare values, not bits, for -0.0 vs 0.0: rint keeps the sign, Python's tuple equality not */
+            int same = 0;
+            if (a > 0) {
+                same = 1;
+                for (size_t t = 0; t < d && same; t++)
+                    same = cells[order[a] * d + t] == cells[order[a - 1] * d + t];
+            }
+            if (!same) {
+                first[order[a]] = 1;
+                cnt++;
+            }
+        }
+    }
+    if (cnt == n) { /* sklearn: every point its own bin -> seeds are the points */
+        free(cells);
+        free(order);
+        free(tmp);
+        free(first);
+        return 0;
+    }
+    double *s = malloc(cnt * d * sizeof(double));
+    if (s) {
+        size_t o = 0;
+        float fbw = (float)bw;
+        for (size_t i = 0; i < n; i++) {
+            if (!first[i])
+                continue;
+            for (size_t t = 0; t < d; t++)
+                s[o * d + t] = (double)((float)cells[i * d + t] * fbw);
+            o++;
+        }
+    }
+    free(cells);
+    free(order);
+    free(tmp);
+    free(first);
+    *seeds = s;
+    return s ? cnt : 0;
+}
+
+typedef struct ms_center {
+    const double *c;
+    int intensity;
+    size_t first; /* seed order of the first seed that reached these coordinates */
+} ms_center;
+
+static size_t g_dim;
+
+static int cmp_coords(const double *a, const double *b)
+{
+    for (size_t t = 0; t < g_dim; t++)
+        if (a[t] != b[t])
+            return a[t] < b[t] ? -1 : 1;
+    return 0;
+}
+
+/* by coordinates, then seed order (to find duplicates and keep dict semantics) */
+static int cmp_center_key(const void *pa, const void *pb)
+{
+    const ms_center *a = pa, *b = pb;
+    int c = cmp_coords(a->c, b->c);
+    if (c)
+        return c;
+    return (a->first > b->first) - (a->first < b->first);
+}
+
+/* sorted(..., key=(intensity, coords), reverse=True) */
+static int cmp_center_rank(const void *pa, const void *pb)
+{
+    const ms_center *a = pa, *b = pb;
+    if (a->intensity != b->intensity)
+        return a->intensity > b->intensity ? -1 : 1;
+    return -cmp_coords(a->c, b->c);
+}
+
+int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels)
+{
+    size_t n = X->rows, d = X->cols;
+    double bw = p->bandwidth;
+    int rc;
+    if (bw <= 0 && (rc = fc_estimate_bandwidth(X, 0.3, &bw)))
+        return rc;
+    if (!(bw > 0))
+        return fc_fail(FC_EARG, "meanshift: bandwidth must be > 0 (estimated %g; the rows may all be equal)", bw);
+    int max_iter = p->ms_max_iter > 0 ? p->ms_max_iter : 300;
+    double *seedbuf = NULL;
+    size_t ns = p->bin_seeding ? bin_seeds(X, bw, &seedbuf) : 0;
+    int rows_as_seeds = seedbuf == NULL;
+    if (rows_as_seeds)
+        ns = n;
+    const double slack = 0.5 * bw, bw2 = bw * bw, stop = 1e-3 * bw;
+    double *xn = fc_malloc(n, sizeof(double));
+    double *means = fc_malloc(ns * d, sizeof(double));
+    int *count = fc_malloc(ns, sizeof(int));
+    fc_neighbors cand = {0};
+    if (!xn || !means || !count) {
+        rc = FC_ENOMEM;
+        goto done;
+    }
+    fc_row_sqnorms(X, xn);
+    if (rows_as_seeds && (rc = fc_radius_neighbors(X, bw + slack + 1e-9, 0, &cand)))
+        goto done;
+    rc = FC_OK;
+#pragma omp parallel
+    {
+        int *local = malloc(n * sizeof(int));
+        double *m = malloc(d * sizeof(double)), *mnew = malloc(d * sizeof(double));
+        double *anchor = malloc(d * sizeof(double));
+#pragma omp for schedule(dynamic, 16)
+        for (size_t s = 0; s < ns; s++) {
+            const double *seed = rows_as_seeds ? fc_mat_row(X, s) : seedbuf + s * d;
+            memcpy(m, seed, d * sizeof(double));
+            const int *cl;
+            size_t nc;
+            if (rows_as_seeds) {
+                cl = cand.index + cand.offsets[s];
+                nc = cand.offsets[s + 1] - cand.offsets[s];
+                memcpy(anchor, m, d * sizeof(double));
+            } else
+                nc = (size_t)-1; /* anchor at first iteration */
+            int it = 0, within = 0;
+            for (;;) {
+                double drift2 = 0;
+                if (nc != (size_t)-1)
+                    for (size_t t = 0; t < d; t++)
+                        drift2 += (m[t] - anchor[t]) * (m[t] - anchor[t]);
+                if (nc == (size_t)-1 || drift2 > slack * slack * 0.999) {
+                    /* re-anchor: full scan for rows within bw + slack of m */
+                    double mn = dot(m, m, d), r2 = (bw + slack) * (bw + slack) + 1e-9;
+                    nc = 0;
+                    for (size_t j = 0; j < n; j++) {
+                        double q = mn + xn[j] - 2 * dot(m, fc_mat_row(X, j), d);
+                        if (q <= r2)
+                            local[nc++] = (int)j;
+                    }
+                    memcpy(anchor, m, d * sizeof(double));
+                    cl = local;
+                }
+                double mn = dot(m, m, d);
+                memset(mnew, 0, d * sizeof(double));
+                within = 0;
+                for (size_t a = 0; a < nc; a++) {
+                    const double *x = fc_mat_row(X, (size_t)cl[a]);
+                    double q = mn - 2 * dot(m, x, d) + xn[cl[a]];
+                    if (q < 0)
+                        q = 0;
+                    if (q <= bw2) {
+                        for (size_t t = 0; t < d; t++)
+                            mnew[t] += x[t];
+                        within++;
+                    }
+                }
+                if (within == 0)
+                    break; /* keep the old mean; dropped below */
+                double sh = 0;
+                for (size_t t = 0; t < d; t++) {
+                    mnew[t] /= (double)within;
+                    sh += (mnew[t] - m[t]) * (mnew[t] - m[t]);
+                }
+                memcpy(m, mnew, d * sizeof(double));
+                if (sqrt(sh) < stop || it == max_iter)
+                    break;
+                it++;
+            }
+            memcpy(means + s * d, m, d * sizeof(double));
+            count[s] = within;
+        }
+        free(local);
+        free(m);
+        free(mnew);
+        free(anchor);
+    }
+    /* centres: dict keyed by coordinates (first insertion position, last intensity) */
+    ms_center *cs = malloc(ns * sizeof *cs);
+    if (!cs) {
+        rc = FC_ENOMEM;
+        goto done;
+    }
+    size_t nc = 0;
+    for (size_t s = 0; s < ns; s++)
+        if (count[s] > 0)
+            cs[nc++] = (ms_center){means + s * d, count[s], s};
+    if (nc == 0) {
+        free(cs);
+        rc = fc_fail(FC_EARG, "meanshift: no point was within bandwidth=%g of any seed; try a larger bandwidth",
+                     bw);
+        goto done;
+    }
+    g_dim = d;
+    qsort(cs, nc, sizeof *cs, cmp_center_key);
+    size_t u = 0;
+    for (size_t a = 0; a < nc; a++) {
+        if (u > 0 && cmp_coords(cs[u - 1].c, cs[a].c) == 0) {
+            cs[u - 1].intensity = cs[a].intensity; /* later seed overwrites the value, keeps the key */
+            continue;
+        }
+        cs[u++] = cs[a];
+    }
+    nc = u;
+    qsort(cs, nc, sizeof *cs, cmp_center_rank);
+    /* suppression and labelling through blocked GEMM on contiguous centre rows */
+    const size_t blk = 256;
+    unsigned char *uniq = malloc(nc);
+    double *cn = malloc(nc * sizeof(double));
+    double *cm = malloc(nc * d * sizeof(double));
+    double *buf = malloc(blk * (nc > n ? nc : n) * sizeof(double));
+    if (!uniq || !cn || !cm || !buf) {
+        free(cs);
+        free(uniq);
+        free(cn);
+        free(cm);
+        free(buf);
+        rc = FC_ENOMEM;
+        goto done;
+    }
+    for (size_t a = 0; a < nc; a++) {
+        uniq[a] = 1;
+        memcpy(cm + a * d, cs[a].c, d * sizeof(double));
+        cn[a] = dot(cs[a].c, cs[a].c, d);
+    }
+    for (size_t a0 = 0; a0 < nc; a0 += blk) {
+        size_t a1 = a0 + blk < nc ? a0 + blk : nc;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(a1 - a0), (int)nc, (int)d, 1.0, cm + a0 * d,
+                    (int)d, cm, (int)d, 0.0, buf, (int)nc);
+        for (size_t a = a0; a < a1; a++) {
+            if (!uniq[a])
+                continue;
+            const double *g = buf + (a - a0) * nc;
+            for (size_t b = 0; b < nc; b++)
+                if (cn[a] + cn[b] - 2 * g[b] <= bw2)
+                    uniq[b] = 0;
+            uniq[a] = 1;
+        }
+    }
+    size_t nk = 0;
+    for (size_t a = 0; a < nc; a++)
+        if (uniq[a]) {
+            memmove(cm + nk * d, cm + a * d, d * sizeof(double));
+            cn[nk++] = cn[a];
+        }
+    for (size_t i0 = 0; i0 < n; i0 += blk) {
+        size_t i1 = i0 + blk < n ? i0 + blk : n;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)nk, (int)d, 1.0,
+                    fc_mat_row(X, i0), (int)d, cm, (int)d, 0.0, buf, (int)nk);
+#pragma omp parallel for schedule(static)
+        for (size_t i = i0; i < i1; i++) {
+            const double *g = buf + (i - i0) * nk;
+            double best = INFINITY;
+            int bi = 0;
+            for (size_t c = 0; c < nk; c++) {
+                double q = xn[i] + cn[c] - 2 * g[c];
+                if (q < best) {
+                    best = q;
+                    bi = (int)c;
+                }
+            }
+            if (best < 0)
+                best = 0;
+            labels[i] = (p->cluster_all || sqrt(best) <= bw) ? bi : -1;
+        }
+    }
+    free(cm);
+    free(buf);
+    free(cs);
+    free(uniq);
+    free(cn);
+done:
+    (void)cmp_double;
+    free(seedbuf);
+    free(xn);
+    free(means);
+    free(count);
+    fc_neighbors_free(&cand);
+    return rc;
+}
