@@ -43,7 +43,7 @@ static int split_columns(size_t M, int nt) { return nt > 1 && M < 32 * (size_t)n
 
 size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op, int nt)
 {
-    if (op->code != TFL_CONV_2D)
+    if (op->code != TFL_CONV_2D || op->wt) /* the narrow direct kernel needs no im2col */
         return 0;
     const nn_tensor *w = &m->t[op->in[1]], *y = &m->t[op->out[0]];
     if (conv_is_direct_1x1(op, w))
