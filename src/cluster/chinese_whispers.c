@@ -10,18 +10,20 @@
 #include "facecluster/labels.h"
 #include "facecluster/rng.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 int fc_chinese_whispers(const fc_mat *X, const fc_cluster_params *p, int *labels)
 {
     size_t n = X->rows;
-    if (!(p->threshold > 0))
-        return fc_fail(FC_EARG, "chinese_whispers: threshold must be > 0 (got %g)", p->threshold);
+    if (p->threshold < 0 || isnan(p->threshold))
+        return fc_fail(FC_EARG, "chinese_whispers: threshold must be >= 0 (got %g)", p->threshold);
+    double thr = p->threshold > 0 ? p->threshold : FC_CW_THRESHOLD;
     if (p->cw_iterations < 1)
         return fc_fail(FC_EARG, "chinese_whispers: cw_iterations must be >= 1 (got %d)", p->cw_iterations);
     fc_neighbors nb;
     /* radius neighbours are "<= r"; the strict "< threshold" test is applied below */
-    int rc = fc_radius_neighbors(X, p->threshold, 1, &nb);
+    int rc = fc_radius_neighbors(X, thr, 1, &nb);
     if (rc)
         return rc;
     size_t *order = fc_malloc(n, sizeof(size_t));
@@ -45,7 +47,7 @@ int fc_chinese_whispers(const fc_mat *X, const fc_cluster_params *p, int *labels
             size_t v = order[oi];
             int nt = 0;
             for (size_t e = nb.offsets[v]; e < nb.offsets[v + 1]; e++) {
-                if (nb.dist[e] >= p->threshold && (size_t)nb.index[e] != v)
+                if (nb.dist[e] >= thr && (size_t)nb.index[e] != v)
                     continue;
                 int l = labels[nb.index[e]];
                 if (acc[l] == 0)

@@ -6,6 +6,7 @@
 #include "facecluster/distance.h"
 #include "facecluster/labels.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static int uf_find(int *parent, int x)
@@ -20,9 +21,9 @@ static int uf_find(int *parent, int x)
 int fc_graph_cc(const fc_mat *X, const fc_cluster_params *p, int *labels)
 {
     size_t n = X->rows, block = 256;
-    if (!(p->threshold > 0))
-        return fc_fail(FC_EARG, "graph: threshold must be > 0 (got %g)", p->threshold);
-    double t2 = p->threshold * p->threshold;
+    if (p->threshold < 0 || isnan(p->threshold))
+        return fc_fail(FC_EARG, "graph: threshold must be >= 0 (got %g)", p->threshold);
+    double thr = p->threshold > 0 ? p->threshold : FC_GRAPH_THRESHOLD, t2 = thr * thr;
     int *parent = fc_malloc(n, sizeof(int));
     double *norms = fc_malloc(n, sizeof(double));
     double *buf = fc_malloc(block * (n ? n : 1), sizeof(double));

@@ -26,7 +26,7 @@ void fc_cluster_params_init(fc_cluster_params *p)
     p->bin_seeding = 0;
     p->cluster_all = 1;
     p->ms_max_iter = 300;
-    p->threshold = 1.0;
+    p->threshold = 0; /* per-method defaults, measured (cluster_more.h) */
     p->cw_iterations = 100;
 }
 

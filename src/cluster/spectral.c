@@ -35,6 +35,10 @@ static void knn_row(const double *d2, size_t n, int k, int *idx, double *best)
     }
 }
 
+static size_t float_rows = FC_SPECTRAL_FLOAT_N;
+
+void fc_spectral_set_float_rows(size_t n) { float_rows = n ? n : FC_SPECTRAL_FLOAT_N; }
+
 int fc_affinity_matrix(const fc_mat *X, const fc_cluster_params *p, fc_mat *A)
 {
     size_t n = X->rows, block = 256;
@@ -124,7 +128,7 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
         free(dd), free(w), free(isuppz);
         return fc_fail(FC_ENOMEM, "spectral embedding: cannot allocate %zu x %d eigenvectors", n, m);
     }
-    if (n <= FC_SPECTRAL_FLOAT_N) {
+    if (n <= float_rows) {
         info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, jobz, 'I', 'L', (lapack_int)n, A->data, (lapack_int)n, 0, 0, 1, m,
                               0.0, &found, w, Z ? Z : w, (lapack_int)m, isuppz);
     } else {

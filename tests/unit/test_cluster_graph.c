@@ -26,8 +26,11 @@ static void test_graph_line(void)
     params(&p, 1.5);
     CHECK(fc_graph_cc(&X, &p, l) == 0);
     CHECK(l[0] == 0 && l[1] == 0 && l[2] == 1 && l[3] == 2 && l[4] == 2 && l[5] == 3);
-    params(&p, 0);
+    params(&p, -1);
     CHECK(fc_graph_cc(&X, &p, l) == FC_EARG);
+    params(&p, 0); /* the default, 0.8: no pair is that close (a default of 1.0 would link 10-10.9) */
+    CHECK(fc_graph_cc(&X, &p, l) == 0);
+    CHECK(tu_count_clusters(l, 6) == 6);
 }
 
 /* A chain across many blocks (N > 256 so several distance blocks are merged). */
