@@ -5,9 +5,11 @@ process running sklearn (both measured by /usr/bin/time, each in its own process
 ratios, and the
 ARI between the two partitions (1.0 = identical up to relabelling). Inputs: ../shared/embeddings lfw3
 (N=7606) and lfw (N=13232), L2-normalised in float64 once and passed to both.
-Usage: /usr/bin/python3 bench/bench_cluster.py [--quick]   (--quick: lfw3 only)
+Usage: /usr/bin/python3 bench/bench_cluster.py [--quick] [REGEX]   (--quick: lfw3 only; REGEX: only the
+cases whose "set method params" text matches)
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -53,6 +55,8 @@ def run_case(dataset, path, method, params, fc_args):
 
 def main():
     quick = "--quick" in sys.argv
+    rest = [a for a in sys.argv[1:] if not a.startswith("--")]
+    pattern = rest[0] if rest else None
     cases = {
         "lfw3": [
             ("dbscan", {"eps": 0.8, "ms": 1}, ["--eps", "0.8", "--min-samples", "1"]),
@@ -82,6 +86,9 @@ def main():
         path = os.path.join(TMP, ds + ".npy")
         np.save(path, X)
         for method, params, args in cases[ds]:
+            desc = "%s %s %s" % (ds, method, " ".join("%s=%s" % kv for kv in params.items()))
+            if pattern and not re.search(pattern, desc):
+                continue
             run_case(ds, path, method, params, args)
 
 
