@@ -78,8 +78,9 @@ int fc_people_name(const char *db, int64_t id, const char *name);
 int fc_people_merge(const char *db, int64_t into, int64_t from, long *dropped);
 /* The folder name of a person: the sanitised name, or person_NNN. */
 void fc_person_folder(int64_t id, const char *name, char *buf, size_t len);
-/* Last output folder and link mode recorded in the store (out_dir NULL when never written). */
-int fc_group_last_output(const char *db, char **out_dir, fc_link_mode *link);
+/* The last output folder recorded in the store (*out_dir NULL when never written), and the link mode
+ * `for_dir` (or, when NULL, that last folder) was written with (hard when unknown). */
+int fc_group_last_output(const char *db, const char *for_dir, char **out_dir, fc_link_mode *link);
 /* TSV of every face: path, face_index, x1, y1, x2, y2, person id (0 = unknown), duplicate flag. */
 int fc_group_faces_tsv(const char *db, const char *out_path);
 

@@ -30,7 +30,7 @@ static void usage(void)
            "  --link MODE           hard (default; a copy, with a warning, across file systems), sym, copy\n"
            "  --dry-run             print the plan (person -> photos) and write nothing\n"
            "  --method M            linkage: average, complete or single (default: the model's, see below)\n"
-           "  --threshold X         distance threshold (default: the model's; MobileFaceNet: average, 0.90)\n"
+           "  --threshold X         distance threshold (default: the model's; MobileFaceNet: average, 0.95)\n"
            "  --min-faces N         a new person needs at least N faces (default 2; smaller groups -> unknown)\n"
            "  --db FILE             the face store (default PEOPLE_DIR/.facecluster/faces.db)\n"
            "  --models DIR          where pnet/rnet/onet/MobileFaceNet.tflite are (default: search)\n"

@@ -161,9 +161,9 @@ static int overview_bars(const char *dir, const fc_report_item *items, size_t n)
         }
         if (m == 0)
             continue;
-        char title[160];
-        snprintf(title, sizeof title, "%s: every score per method (mean over %d runs)", items[d].ds->name,
-                 items[d].st->eval.runs);
+        char title[200], runs[64];
+        fc_report_runs(items[d].st, runs, sizeof runs);
+        snprintf(title, sizeof title, "%s: every score per method (mean over %s runs)", items[d].ds->name, runs);
         fc_plot_opts_init(&o);
         o.title = title;
         o.width = 1100;
