@@ -80,6 +80,9 @@ fails=""
 "$FC" export --db "$T/m2.db" --npy "$T/m2.npy" --truth "$T/m2.txt" 2>/dev/null
 [ "$(tr '\n' ' ' < "$T/m2.txt")" = "000 000 " ] || fails="$fails truth=$(tr '\n' ' ' < "$T/m2.txt")"
 "$FC" embed "$T/m" --db "$T/m3.db" --min-images 2 2>/dev/null; [ $? -eq 2 ] || fails="$fails usage"
+"$FC" embed "$T/m" --db "$T/m3.db" --labels folder --keep bogus 2>/dev/null; [ $? -eq 2 ] || fails="$fails keep-usage"
+"$FC" embed "$T/m" 2>/dev/null; [ $? -eq 2 ] || fails="$fails no-db"
+"$FC" embed "$T/nonexistent" --db "$T/m3.db" 2>/dev/null; [ $? -eq 3 ] || fails="$fails missing-dir"
 [ -z "$fails" ] && ok embed_min_images || bad embed_min_images "$fails"
 
 # ---- kill -9 mid-run, re-run: same store as an uninterrupted run ----
