@@ -13,7 +13,13 @@
  *  - Glasses: for every row, `glasses[i]` is 1 when the image file name contains "glasses" but not
  *    "noglasses", 0 when it contains "noglasses", -1 otherwise (Yale's naming). has_glasses counts the
  *    rows with a known status.
- *  - Everything is owned by the dataset; fc_dataset_free releases it. Never prints.
+ *  - fc_dataset_from_photos builds a dataset from a labelled photo folder (<dir>/<person>/<image>): it
+ *    embeds every photo not yet in the face store `db` (fc_embed_run: MTCNN, the most prominent face,
+ *    alignment, MobileFaceNet; resumable, so photos already stored are reused), then loads the store's
+ *    faces of the photos under `dir` (one per photo) with their identity, relative path and box; the
+ *    image root is `dir`. Photos without a face are left out (fc_embed_run names them on stderr).
+ *  - Everything is owned by the dataset; fc_dataset_free releases it. Never prints (except what the
+ *    embedding step reports through fc_warn / fc_progress).
  */
 #ifndef FACECLUSTER_DATASET_H
 #define FACECLUSTER_DATASET_H
@@ -33,6 +39,7 @@ typedef struct fc_dataset {
 } fc_dataset;
 
 int fc_dataset_load(const char *dir, const char *name, const char *image_root, fc_dataset *out);
+int fc_dataset_from_photos(const char *dir, const char *name, const char *db, int threads, fc_dataset *out);
 int fc_dataset_filter_min_images(fc_dataset *d, int min_images);
 int fc_dataset_limit_identities(fc_dataset *d, size_t max_ids, uint64_t seed);
 /* Keeps the listed rows (in that order); used by the filters. */

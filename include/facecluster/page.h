@@ -30,6 +30,10 @@ typedef struct fc_page_dataset {
     const char *error_setting;   /* e.g. "dbscan eps=0.8 min_samples=1", NULL = no error analysis */
     const fc_error_report *err;
     double err_ari;              /* ARI of that clustering on the whole set */
+    /* glasses across DBSCAN's eps sweep on the whole set (ds->has_glasses): n_glasses_rows entries */
+    size_t n_glasses_rows;
+    const double *glasses_eps;   /* 2 × n: the eps values, then the ARI at each */
+    const fc_error_report *glasses_err;
 } fc_page_dataset;
 
 typedef struct fc_page_info {

@@ -46,6 +46,9 @@ int fc_paper_column(const char *dataset);
 double fc_paper_ari(int paper_row, int column, double *param);
 const char *fc_paper_column_name(int column);
 
+/* "30", or "30 (2 for the slowest methods)" when the study's settings got different run counts. */
+void fc_report_runs(const fc_study *st, char *buf, size_t len);
+
 int fc_report_write_table(FILE *fp, fc_eval_format fmt, const fc_report_item *items, size_t n);
 int fc_report_figures(const char *dir, const fc_report_item *items, size_t n);
 

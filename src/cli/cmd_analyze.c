@@ -64,8 +64,11 @@ static void usage(void)
            "bandwidth, overview; PNG, SVG, PDF), datasets/NAME/ (t-SNE map, every setting's scores) and the\n"
            "error galleries (worst merges and splits, with face thumbnails).\n\n"
            "DATASET is an embeddings folder (emb.npy, truth.txt, optional faces.tsv: the layout of\n"
-           "../shared/embeddings/SET), optionally as NAME=FOLDER. With no DATASET, every known set found under\n"
-           "the shared folder is used (personal, lfw3, orl, yale); if none is found, says where to put them.\n\n"
+           "../shared/embeddings/SET) or a labelled photo folder (PERSON/IMAGE, e.g. LFW), optionally as\n"
+           "NAME=FOLDER. Photos are embedded (MTCNN, MobileFaceNet) into the face store\n"
+           "REPORT_DIR/cache/NAME/faces.db; photos already stored are reused. With no DATASET, every known set\n"
+           "found under the shared folder is used (embeddings of personal, lfw3, orl, yale; --from-photos: the\n"
+           "photo folders data/{personal,lfw,orl,yale}); if none is found, says where to put them.\n\n"
            "presets:\n"
            "  --quick                5 runs, LFW limited to 150 people (a few minutes; make demo)\n"
            "  --full                 30 runs on everything (the paper's protocol; default)\n"
@@ -84,6 +87,7 @@ static void usage(void)
            "  --images NAME=DIR      folder the faces.tsv paths of NAME are relative to (default: guessed\n"
            "                         as FOLDER/../../data/NAME, lfw3 -> data/lfw)\n"
            "  --shared DIR           where to look for datasets (default $FC_SHARED or ../shared)\n"
+           "  --from-photos          with no DATASET: use the shared photo folders, not the embeddings\n"
            "report:\n"
            "  -o, --output DIR       report folder (default out/report)\n"
            "  --errors METHOD[:P=V]  clustering whose errors are shown (default dbscan at its best eps)\n"
@@ -98,6 +102,7 @@ typedef struct {
     char images[4096];
     char note[160];
     int min_images;
+    int photos;           /* a photo folder: embedded through the face store */
 } set_spec;
 
 static int is_dir(const char *p)
@@ -333,20 +338,67 @@ static int error_analysis(const char *spec, const fc_dataset *d, const fc_study 
     return 0;
 }
 
-/* Known sets under the shared folder, in the paper's order. */
-static size_t discover(const char *shared, set_spec *sets, size_t max)
+/* Where the dataset marks glasses: DBSCAN over the eps sweep on the whole set, error counts per value. */
+static int glasses_sweep(const fc_study_config *cfg, const fc_dataset *d, fc_page_dataset *pd, double **eps_out,
+                         fc_error_report **err_out)
+{
+    size_t m = (size_t)floor((cfg->sweep_hi - cfg->sweep_lo) / cfg->sweep_step + 1e-9) + 1, n = d->X.rows;
+    double *eps = calloc(2 * m, sizeof *eps);
+    fc_error_report *er = calloc(m, sizeof *er);
+    int *labels = malloc(n * sizeof *labels);
+    if (!eps || !er || !labels) {
+        free(eps), free(er), free(labels);
+        return FC_ENOMEM;
+    }
+    say("%s: glasses vs splits over %zu eps values", d->name, m);
+    fc_cluster_params p;
+    fc_cluster_params_init(&p);
+    p.min_samples = 1;
+    for (size_t k = 0; k < m; k++) {
+        p.eps = eps[k] = cfg->sweep_lo + (double)k * cfg->sweep_step;
+        fc_scores sc;
+        int rc = fc_dbscan(&d->X, &p, labels);
+        if (!rc)
+            rc = fc_score_all(d->truth.ids, labels, n, FC_NOISE_SINGLETONS, &sc);
+        if (!rc)
+            rc = fc_errors_analyze(&d->X, d->truth.ids, labels, d->glasses, 0, &er[k]);
+        if (rc) {
+            for (size_t j = 0; j < k; j++)
+                fc_errors_free(&er[j]);
+            free(eps), free(er), free(labels);
+            return rc;
+        }
+        eps[m + k] = sc.ari;
+    }
+    free(labels);
+    pd->n_glasses_rows = m;
+    pd->glasses_eps = eps;
+    pd->glasses_err = er;
+    *eps_out = eps;
+    *err_out = er;
+    return 0;
+}
+
+/* Known sets under the shared folder, in the paper's order: embeddings folders, or with `photos` the
+ * photo folders (lfw is filtered to people with >= 3 images, giving lfw3). */
+static size_t discover(const char *shared, int photos, set_spec *sets, size_t max)
 {
     static const char *const names[] = {"personal", "lfw3", "orl", "yale"};
     size_t n = 0;
     for (size_t i = 0; i < 4 && n < max; i++) {
         char p[4200];
-        snprintf(p, sizeof p, "%s/embeddings/%s/emb.npy", shared, names[i]);
-        if (!is_file(p))
+        const char *nm = photos && i == 1 ? "lfw" : names[i];
+        if (photos)
+            snprintf(p, sizeof p, "%s/data/%s", shared, nm);
+        else
+            snprintf(p, sizeof p, "%s/embeddings/%s/emb.npy", shared, nm);
+        if (photos ? !is_dir(p) : !is_file(p))
             continue;
         memset(&sets[n], 0, sizeof sets[n]);
-        snprintf(sets[n].name, sizeof sets[n].name, "%s", names[i]);
-        snprintf(sets[n].dir, sizeof sets[n].dir, "%s/embeddings/%s", shared, names[i]);
+        snprintf(sets[n].name, sizeof sets[n].name, "%s", nm);
+        snprintf(sets[n].dir, sizeof sets[n].dir, "%s/%s/%s", shared, photos ? "data" : "embeddings", nm);
         sets[n].min_images = -1;
+        sets[n].photos = photos;
         n++;
     }
     return n;
@@ -366,7 +418,7 @@ static void where_to_put_data(const char *shared)
 int cmd_analyze(int argc, char **argv)
 {
     enum { O_QUICK = 256, O_FULL, O_RUNS, O_FRAC, O_BOOT, O_SEED, O_THREADS, O_SWEEP, O_NOAUTO, O_NOBEYOND,
-           O_LARGE, O_LSKIP, O_LSLOW, O_MINIMG, O_MAXID, O_IMAGES, O_SHARED, O_ERRORS, O_NOTSNE, O_RESUME, O_QUIET };
+           O_LARGE, O_LSKIP, O_LSLOW, O_MINIMG, O_MAXID, O_IMAGES, O_SHARED, O_ERRORS, O_NOTSNE, O_RESUME, O_QUIET, O_PHOTOS };
     static const struct option opts[] = {
         {"help", no_argument, 0, 'h'}, {"output", required_argument, 0, 'o'}, {"quick", no_argument, 0, O_QUICK},
         {"full", no_argument, 0, O_FULL}, {"runs", required_argument, 0, O_RUNS},
@@ -378,12 +430,12 @@ int cmd_analyze(int argc, char **argv)
         {"max-identities", required_argument, 0, O_MAXID}, {"images", required_argument, 0, O_IMAGES},
         {"shared", required_argument, 0, O_SHARED}, {"errors", required_argument, 0, O_ERRORS},
         {"no-tsne", no_argument, 0, O_NOTSNE}, {"resume", no_argument, 0, O_RESUME},
-        {"quiet", no_argument, 0, O_QUIET}, {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, O_QUIET}, {"from-photos", no_argument, 0, O_PHOTOS}, {0, 0, 0, 0}};
     fc_study_config cfg;
     fc_study_config_init(&cfg);
     const char *out = "out/report", *errors_spec = NULL, *shared = getenv("FC_SHARED");
     const char *images_arg[MAX_SETS];
-    int nimages = 0, min_images = -1, max_ids = -1, runs = -1, preset_quick = 0, no_tsne = 0, c;
+    int nimages = 0, min_images = -1, max_ids = -1, runs = -1, preset_quick = 0, no_tsne = 0, from_photos = 0, c;
     quiet = 0;
     optind = 1;
     opterr = 0;
@@ -446,6 +498,7 @@ int cmd_analyze(int argc, char **argv)
         case O_NOTSNE: no_tsne = 1; break;
         case O_RESUME: cfg.resume = 1; break;
         case O_QUIET: quiet = 1; break;
+        case O_PHOTOS: from_photos = 1; break;
         default:
             cli_error(CMD, "unknown option or missing value '%s' (see --help)", argv[optind - 1]);
             bad = 1;
@@ -500,16 +553,11 @@ int cmd_analyze(int argc, char **argv)
         }
         char p[4200];
         snprintf(p, sizeof p, "%s/emb.npy", s->dir);
-        if (!is_file(p)) {
-            cli_error(CMD, "%s: no emb.npy here. analyze reads embeddings folders (emb.npy, truth.txt, faces.tsv); "
-                           "embed a photo folder first (facecluster embed, when the face store is in this build)",
-                      s->dir);
-            return EXIT_FAILURE_;
-        }
+        s->photos = !is_file(p); /* no embeddings here: a photo folder <person>/<image> */
         nsets++;
     }
     if (nsets == 0) {
-        nsets = discover(shared, sets, MAX_SETS);
+        nsets = discover(shared, from_photos, sets, MAX_SETS);
         if (nsets == 0) {
             where_to_put_data(shared);
             return EXIT_OK;
@@ -522,6 +570,8 @@ int cmd_analyze(int argc, char **argv)
                 !strncmp(images_arg[i], sets[s].name, strlen(sets[s].name)))
                 snprintf(sets[s].images, sizeof sets[s].images, "%s", eq + 1);
         }
+        if (sets[s].photos && !sets[s].images[0])
+            snprintf(sets[s].images, sizeof sets[s].images, "%s", sets[s].dir);
         guess_images(&sets[s]);
         sets[s].min_images = min_images > 0 ? min_images : !strcmp(sets[s].name, "lfw") ? 3 : 1;
     }
@@ -550,12 +600,30 @@ int cmd_analyze(int argc, char **argv)
     fc_error_report *er = calloc(nsets, sizeof *er);
     fc_report_item *items = calloc(nsets, sizeof *items);
     char(*settings)[256] = calloc(nsets, sizeof *settings);
-    int rc = (ds && st && pd && er && items && settings) ? EXIT_OK : EXIT_FAILURE_;
+    double **geps = calloc(nsets, sizeof *geps);
+    fc_error_report **gerr = calloc(nsets, sizeof *gerr);
+    int rc = (ds && st && pd && er && items && settings && geps && gerr) ? EXIT_OK : EXIT_FAILURE_;
     size_t done = 0;
     for (size_t s = 0; s < nsets && rc == EXIT_OK; s++) {
         set_spec *sp = &sets[s];
-        say("[%zu/%zu] %s: loading %s", s + 1, nsets, sp->name, sp->dir);
-        if (fc_dataset_load(sp->dir, sp->name, sp->images, &ds[s])) {
+        int lrc;
+        if (sp->photos) {
+            char cdir[4400], db[4500];
+            snprintf(cdir, sizeof cdir, "%s/cache/%s", out, sp->name);
+            snprintf(db, sizeof db, "%s/faces.db", cdir);
+            if (mkdirs(cdir)) {
+                cli_error(CMD, "%s: cannot create: %s", cdir, strerror(errno));
+                rc = EXIT_FAILURE_;
+                break;
+            }
+            say("[%zu/%zu] %s: embedding the photos of %s into %s (photos already there are reused)", s + 1, nsets,
+                sp->name, sp->dir, db);
+            lrc = fc_dataset_from_photos(sp->dir, sp->name, db, cfg.threads, &ds[s]);
+        } else {
+            say("[%zu/%zu] %s: loading %s", s + 1, nsets, sp->name, sp->dir);
+            lrc = fc_dataset_load(sp->dir, sp->name, sp->images, &ds[s]);
+        }
+        if (lrc) {
             cli_error(CMD, "%s", fc_last_error());
             rc = EXIT_FAILURE_;
             break;
@@ -634,6 +702,11 @@ int cmd_analyze(int argc, char **argv)
             rc = erc;
             break;
         }
+        if (d->has_glasses && glasses_sweep(&cfg, d, &pd[s], &geps[s], &gerr[s])) {
+            cli_error(CMD, "%s: glasses analysis: %s", d->name, fc_last_error());
+            rc = EXIT_FAILURE_;
+            break;
+        }
     }
     if (rc == EXIT_OK) {
         say("writing the score table and figures");
@@ -666,6 +739,13 @@ int cmd_analyze(int argc, char **argv)
         }
     }
     for (size_t s = 0; s < nsets; s++) {
+        if (gerr && gerr[s]) {
+            for (size_t k = 0; k < pd[s].n_glasses_rows; k++)
+                fc_errors_free(&gerr[s][k]);
+            free(gerr[s]);
+        }
+        if (geps)
+            free(geps[s]);
         if (er)
             fc_errors_free(&er[s]);
         if (st)
@@ -673,6 +753,6 @@ int cmd_analyze(int argc, char **argv)
         if (ds)
             fc_dataset_free(&ds[s]);
     }
-    free(ds), free(st), free(pd), free(er), free(items), free(settings);
+    free(ds), free(st), free(pd), free(er), free(items), free(settings), free(geps), free(gerr);
     return rc;
 }

@@ -192,6 +192,12 @@ static double thread_cpu(void)
 
 static double box_area(const fc_face_det *f) { return (f->box[2] - f->box[0]) * (f->box[3] - f->box[1]); }
 
+static double centre_dist(const fc_face_det *f, const fc_image *im)
+{
+    double dx = 0.5 * (f->box[0] + f->box[2]) - 0.5 * im->w, dy = 0.5 * (f->box[1] + f->box[3]) - 0.5 * im->h;
+    return dx * dx + dy * dy;
+}
+
 static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o, int keep_all, const file_ent *f,
                         img_res *r, double *t)
 {
@@ -238,10 +244,12 @@ static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o,
         fc_image_free(&im);
         return;
     }
-    if (!keep_all) { /* the most prominent face: the largest box */
+    if (!keep_all) { /* the most prominent face: the largest box, or the one nearest the centre */
         int best = 0;
         for (int i = 1; i < n; i++)
-            if (box_area(&faces[i]) > box_area(&faces[best])) best = i;
+            if (o->keep_central ? centre_dist(&faces[i], &im) < centre_dist(&faces[best], &im)
+                                : box_area(&faces[i]) > box_area(&faces[best]))
+                best = i;
         faces[0] = faces[best];
         n = 1;
     }
@@ -378,7 +386,7 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
     char settings[512];
     snprintf(settings, sizeof settings, "mtcnn min=%g factor=%g t=%g/%g/%g; keep=%s; flip=%d; max_side=%d; model=%s",
              o->det.min_size, o->det.factor, o->det.thresh[0], o->det.thresh[1], o->det.thresh[2],
-             keep_all ? "all" : "largest", o->flip ? 1 : 0, o->max_side, model);
+             keep_all ? "all" : o->keep_central ? "central" : "largest", o->flip ? 1 : 0, o->max_side, model);
     /* What is left to do. */
     size_t *todo = malloc(sizeof *todo * (fl.n + 1));
     size_t ntodo = 0;

@@ -45,7 +45,7 @@ static int sweep_figure(const char *dir, const char *stem, const fc_report_item 
         used += 3 * st->njobs;
         if (m == 0)
             continue;
-        series[ns++] = (fc_series){items[d].ds->name, x, y, b, m};
+        series[ns++] = (fc_series){.name = items[d].ds->name, .x = x, .y = y, .band = b, .n = m};
     }
     int rc = FC_OK;
     if (ns > 0) {
@@ -161,9 +161,9 @@ static int overview_bars(const char *dir, const fc_report_item *items, size_t n)
         }
         if (m == 0)
             continue;
-        char title[160];
-        snprintf(title, sizeof title, "%s: every score per method (mean over %d runs)", items[d].ds->name,
-                 items[d].st->eval.runs);
+        char title[200], runs[64];
+        fc_report_runs(items[d].st, runs, sizeof runs);
+        snprintf(title, sizeof title, "%s: every score per method (mean over %s runs)", items[d].ds->name, runs);
         fc_plot_opts_init(&o);
         o.title = title;
         o.width = 1100;

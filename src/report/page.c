@@ -174,8 +174,10 @@ static void summary_table(FILE *fp, const fc_report_item *items, size_t n)
     for (size_t d = 0; d < n; d++) {
         fputs("<th>", fp);
         esc(fp, items[d].ds->name);
-        fprintf(fp, "<br><span class=\"small\">N=%zu, K=%zu, %d runs</span></th>", items[d].ds->X.rows,
-                items[d].ds->truth.k, items[d].st->eval.runs);
+        char runs[64];
+        fc_report_runs(items[d].st, runs, sizeof runs);
+        fprintf(fp, "<br><span class=\"small\">N=%zu, K=%zu, %s runs</span></th>", items[d].ds->X.rows,
+                items[d].ds->truth.k, runs);
         int pc = fc_paper_column(items[d].ds->name);
         if (pc >= 0) {
             fputs("<th>paper<br><span class=\"small\">", fp);
@@ -235,9 +237,11 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         esc(fp, p->note);
         fputc(')', fp);
     }
-    fprintf(fp, "; %zu-d embeddings. Protocol: %d runs on %s %.0f %% subsets (seed %llu), %zu settings in %zu "
+    char runs[64];
+    fc_report_runs(st, runs, sizeof runs);
+    fprintf(fp, "; %zu-d embeddings. Protocol: %s runs on %s %.0f %% subsets (seed %llu), %zu settings in %zu "
                 "groups (%zu reused from the cache), %.1f s.</p>\n",
-            d->X.cols, st->eval.runs, st->eval.bootstrap ? "bootstrap" : "random", 100 * st->eval.fraction,
+            d->X.cols, runs, st->eval.bootstrap ? "bootstrap" : "random", 100 * st->eval.fraction,
             (unsigned long long)st->eval.seed, st->njobs, st->groups, st->groups_cached, st->seconds);
     fprintf(fp, "<p>Tables of every setting: <a href=\"datasets/%s/scores.md\">Markdown</a> · "
                 "<a href=\"datasets/%s/scores.tex\">LaTeX</a> · <a href=\"datasets/%s/scores.tsv\">TSV</a> · "
@@ -282,6 +286,24 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         fputs("</td></tr><tr><td>any pair with the <code>noglasses</code> photo (and no glasses photo)</td><td>", fp);
         pct(fp, e->g_without_split, e->g_without_pairs);
         fputs("</td></tr></table>\n", fp);
+        if (p->n_glasses_rows) {
+            fputs("<p>The same split rates across DBSCAN's eps sweep (min_samples 1, whole set):</p>\n<table><tr>"
+                  "<th>eps</th><th>ARI</th><th>all same-person pairs</th><th><code>glasses</code> vs "
+                  "<code>noglasses</code></th><th>pairs with the <code>glasses</code> photo</th>"
+                  "<th>pairs with the <code>noglasses</code> photo</th></tr>\n", fp);
+            for (size_t k = 0; k < p->n_glasses_rows; k++) {
+                const fc_error_report *g = &p->glasses_err[k];
+                int64_t all = g->tp + g->fn;
+                fprintf(fp, "<tr><td>%.2f</td><td>%.3f</td><td>%.1f %%</td><td>%.1f %%</td><td>%.1f %%</td>"
+                            "<td>%.1f %%</td></tr>\n",
+                        p->glasses_eps[k], p->glasses_eps[p->n_glasses_rows + k],
+                        all ? 100.0 * (double)g->fn / (double)all : 0,
+                        g->g_cross_pairs ? 100.0 * (double)g->g_cross_split / (double)g->g_cross_pairs : 0,
+                        g->g_with_pairs ? 100.0 * (double)g->g_with_split / (double)g->g_with_pairs : 0,
+                        g->g_without_pairs ? 100.0 * (double)g->g_without_split / (double)g->g_without_pairs : 0);
+            }
+            fputs("</table>\n", fp);
+        }
     }
     const int *truth = d->truth.ids, *lab = e->labels_used;
     fprintf(fp, "<h4>Worst merges (%zu clusters hold more than one person; worst first: most pairs of different "

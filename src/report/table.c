@@ -72,6 +72,22 @@ long fc_report_row_job(const fc_study *st, const fc_report_row *r)
     return -1;
 }
 
+void fc_report_runs(const fc_study *st, char *buf, size_t len)
+{
+    int lo = 0, hi = 0;
+    for (size_t j = 0; j < st->njobs; j++) {
+        int r = st->results[j].runs;
+        if (j == 0 || r < lo)
+            lo = r;
+        if (j == 0 || r > hi)
+            hi = r;
+    }
+    if (lo == hi)
+        snprintf(buf, len, "%d", hi);
+    else
+        snprintf(buf, len, "%d (%d for the slowest methods)", hi, lo);
+}
+
 static int row_present(const fc_report_row *r, const fc_report_item *items, size_t n)
 {
     for (size_t d = 0; d < n; d++)
@@ -163,8 +179,11 @@ static void write_md(FILE *fp, const fc_report_item *items, size_t n)
         fputc('\n', fp);
     }
     fputs("\nRuns per dataset:", fp);
-    for (size_t d = 0; d < n; d++)
-        fprintf(fp, " %s %d%s", items[d].ds->name, items[d].st->eval.runs, d + 1 < n ? "," : ".\n");
+    for (size_t d = 0; d < n; d++) {
+        char runs[64];
+        fc_report_runs(items[d].st, runs, sizeof runs);
+        fprintf(fp, " %s %s%s", items[d].ds->name, runs, d + 1 < n ? "," : ".\n");
+    }
 }
 
 static void write_tex(FILE *fp, const fc_report_item *items, size_t n)

@@ -85,7 +85,7 @@ try:
     check("e2e_analyze_markdown", "| DBSCAN, best eps |" in md and "paper: personal_faces" in md)
     html = open(R + "/index.html").read()
     check("e2e_analyze_html_offline", "http://" not in html and "https://" not in html
-          and "Do glasses drive splits?" in html and "Worst splits" in html)
+          and "Do glasses drive splits?" in html and "Worst splits" in html and "across DBSCAN" in html)
 except Exception as e:
     check("e2e_analyze_outputs", False, repr(e))
 PYEOF
