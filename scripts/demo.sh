@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
-# The main job on a default input (make demo): the paper's evaluation, quick preset, on the LFW
-# embeddings (lfw3: LFW people with >= 3 photos, 7,606 faces, 901 people). The five methods at sensible
-# settings for MobileFaceNet embeddings (DBSCAN eps 0.8 with min_samples 1, mean-shift bandwidth 0.7,
-# true K for k-means / ward / spectral), 3 runs on random 30 % subsets so that it ends in a couple of
-# minutes on 2 cores; the full protocol is scripts/paper_table.sh. Prints a Markdown table.
+# The main job on the default input (make demo): `facecluster analyze` with the quick preset (5 runs, LFW
+# limited to a seeded random 150 of its 901 people with >= 3 images) on the shared personal set and that part
+# of LFW, writing out/demo-report/ (open out/demo-report/index.html). A few minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${FC_SHARED:-../shared}
-E=$SHARED/embeddings/lfw3
-if [ ! -f "$E/emb.npy" ]; then
-    echo "demo: $E/emb.npy not found; put the shared data beside the project (see README)"
+E=$SHARED/embeddings
+if [ ! -f "$E/personal/emb.npy" ] || [ ! -f "$E/lfw3/emb.npy" ]; then
+    echo "demo: the shared data was not found ($E/personal and $E/lfw3)."
+    echo "  Put it beside the project as ../shared (or set FC_SHARED): embeddings/<set>/ (emb.npy, truth.txt,"
+    echo "  faces.tsv) and the photos in data/<set>/<person>/<image>."
+    echo "  LFW is available from the LFW project site (http://vis-www.cs.umass.edu/lfw/, lfw.tgz);"
+    echo "  unpack it as data/lfw/<person>/<image>.jpg."
     exit 0
 fi
-build/facecluster info "$E/emb.npy"
-echo
-build/facecluster evaluate --emb "$E/emb.npy" --truth "$E/truth.txt" \
-    --methods kmeans,agglomerative,spectral,dbscan,meanshift --eps 0.8 --min-samples 1 --bandwidth 0.7 \
-    --runs "${DEMO_RUNS:-3}" --fraction "${DEMO_FRACTION:-0.3}" --seed 1 --format md \
-    --scores ari,ami,nmi,bcubed_f,k_found,singleton_share
+build/facecluster analyze "$E/personal" "$E/lfw3" --quick -o out/demo-report "$@"

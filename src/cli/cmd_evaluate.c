@@ -234,8 +234,6 @@ int cmd_evaluate(int argc, char **argv)
         cli_error(CMD, "--fraction must be in (0, 1] without --bootstrap (got %g)", cfg.fraction);
         return EXIT_USAGE;
     }
-    if (!b.min_samples_set)
-        b.p.min_samples = 1; /* the paper's DBSCAN setting */
     if (quiet) {
         fc_set_quiet(1);
         cfg.progress = 0;
@@ -319,6 +317,10 @@ int cmd_evaluate(int argc, char **argv)
         memset(&base, 0, sizeof base);
         base.method = methods[i];
         base.params = b.p;
+        if (!b.min_samples_set && !strcmp(methods[i]->name, "dbscan"))
+            base.params.min_samples = 1; /* the paper's DBSCAN setting */
+        if (!b.min_samples_set && !strcmp(methods[i]->name, "hdbscan"))
+            base.params.min_samples = 0; /* sklearn: min_samples = min_cluster_size */
         base.k_mode = b.k_mode;
         base.k_fixed = b.k_fixed;
         size_t want = 1;

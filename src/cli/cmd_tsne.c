@@ -159,10 +159,10 @@ int cmd_tsne(int argc, char **argv)
         fc_plot_opts po;
         fc_plot_opts_init(&po);
         char deftitle[256];
-        snprintf(deftitle, sizeof deftitle, "t-SNE map: %zu faces%s%zu %s (perplexity %g, KL %.3f)", X.rows,
-                 n_groups ? ", " : "", n_groups, n_groups ? (pred ? "clusters" : "people") : "",
-                 tp.perplexity, info.kl);
-        if (!n_groups)
+        if (n_groups)
+            snprintf(deftitle, sizeof deftitle, "t-SNE map: %zu faces, %zu %s (perplexity %g, KL %.3f)", X.rows,
+                     n_groups, pred ? "clusters" : "people", tp.perplexity, info.kl);
+        else
             snprintf(deftitle, sizeof deftitle, "t-SNE map: %zu faces (perplexity %g, KL %.3f)", X.rows,
                      tp.perplexity, info.kl);
         po.title = title ? title : deftitle;

@@ -15,6 +15,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,33 +24,19 @@ typedef struct km_ctx {
     const fc_mat *X;
     float *Xf;      /* n×d float copy */
     double *xn;     /* |x|² */
-    float *Cf;      /* k×d float centres */
-    float *cnf;     /* |c|² */
     float *G;       /* n×k (or trials×n) dot products */
     double *C, *Cnew, *w; /* k×d centres, k×d sums, k weights */
     double *pot;    /* n: seeding closest squared distances */
     int *lab, *lab_old;
+    /* Elkan bounds (double): lower n×k, upper n; centre-centre distances k×k, half-min s, shifts */
+    double *lo, *up, *cc, *half, *shift, *cn;
 } km_ctx;
-
-static void centres_to_float(km_ctx *c, const double *C)
-{
-    for (size_t j = 0; j < c->k; j++) {
-        double s = 0;
-        for (size_t t = 0; t < c->d; t++) {
-            c->Cf[j * c->d + t] = (float)C[j * c->d + t];
-            s += C[j * c->d + t] * C[j * c->d + t];
-        }
-        c->cnf[j] = (float)s;
-    }
-}
 
 /* Greedy k-means++ (sklearn's _kmeans_plusplus). */
 static void seed_plusplus(km_ctx *c, fc_rng *rng)
 {
     size_t n = c->n, d = c->d, k = c->k;
     int trials = 2 + (int)log((double)k);
-    float *cand = c->Cf; /* scratch: trials rows (k >= trials is not guaranteed, so use G) */
-    (void)cand;
     float *rows = malloc((size_t)trials * d * sizeof(float));
     float *dist = c->G; /* trials×n */
     double *best_pot = malloc(n * sizeof(double)), *tmp = malloc(n * sizeof(double));
@@ -96,13 +83,16 @@ static void seed_plusplus(km_ctx *c, fc_rng *rng)
         for (int t = 0; t < trials; t++) {
             const float *g = dist + (size_t)t * n;
             double xc = c->xn[ids[t]], s = 0;
+            /* sequential on purpose: thousands of tiny parallel regions cost more than they save
+             * on a busy machine */
             for (size_t i = 0; i < n; i++) {
                 double v = c->xn[i] + xc - 2.0 * g[i];
                 if (v < 0 || i == ids[t])
                     v = 0;
                 tmp[i] = v < c->pot[i] ? v : c->pot[i];
-                s += tmp[i];
             }
+            for (size_t i = 0; i < n; i++) /* in order: the same sum whatever the thread count */
+                s += tmp[i];
             if (best < 0 || s < bestpot) {
                 best = t;
                 bestpot = s;
@@ -120,30 +110,124 @@ static void seed_plusplus(km_ctx *c, fc_rng *rng)
     free(ids);
 }
 
-/* E-step: labels = argmin over centres of |c|² - 2 x·c (float GEMM). */
-static void assign(km_ctx *c, const double *C)
+static double ddot(const double *a, const double *b, size_t d)
+{
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (size_t t = 0; t < d; t++)
+        s += a[t] * b[t];
+    return s;
+}
+
+static void centre_norms(km_ctx *c, const double *C)
+{
+    for (size_t j = 0; j < c->k; j++)
+        c->cn[j] = ddot(C + j * c->d, C + j * c->d, c->d);
+}
+
+static double exact_dist(const km_ctx *c, const double *C, size_t i, size_t j)
+{
+    double q = c->xn[i] + c->cn[j] - 2 * ddot(fc_mat_row(c->X, i), C + j * c->d, c->d);
+    return q > 0 ? sqrt(q) : 0;
+}
+
+/* First E-step of a run: every distance through double GEMM; sets labels and exact Elkan bounds. */
+static void elkan_init(km_ctx *c, const double *C)
 {
     size_t n = c->n, k = c->k, d = c->d;
-    centres_to_float(c, C);
-    const size_t blk = 2048;
+    centre_norms(c, C);
+    const size_t blk = 1024;
     for (size_t i0 = 0; i0 < n; i0 += blk) {
         size_t m = n - i0 < blk ? n - i0 : blk;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0f, c->Xf + i0 * d, (int)d,
-                    c->Cf, (int)d, 0.0f, c->G, (int)k);
+        double *L = c->lo + i0 * k;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0, fc_mat_row(c->X, i0),
+                    (int)d, C, (int)d, 0.0, L, (int)k);
 #pragma omp parallel for schedule(static)
         for (size_t a = 0; a < m; a++) {
-            const float *g = c->G + a * k;
-            float best = INFINITY;
+            double *l = L + a * k, best = INFINITY;
             int bi = 0;
             for (size_t j = 0; j < k; j++) {
-                float v = c->cnf[j] - 2.0f * g[j];
-                if (v < best) {
-                    best = v;
+                double q = c->xn[i0 + a] + c->cn[j] - 2 * l[j];
+                l[j] = q > 0 ? sqrt(q) : 0;
+                if (l[j] < best) {
+                    best = l[j];
                     bi = (int)j;
                 }
             }
             c->lab[i0 + a] = bi;
+            c->up[i0 + a] = best;
         }
+    }
+}
+
+/* Later E-steps: Elkan's triangle-inequality tests skip the distances that cannot change a label. */
+static void elkan_step(km_ctx *c, const double *C)
+{
+    size_t n = c->n, k = c->k, d = c->d;
+    centre_norms(c, C);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)k, (int)d, 1.0, C, (int)d, C, (int)d, 0.0,
+                c->cc, (int)k);
+    for (size_t a = 0; a < k; a++) {
+        double mn = INFINITY;
+        for (size_t b = 0; b < k; b++) {
+            double q = c->cn[a] + c->cn[b] - 2 * c->cc[a * k + b];
+            q = a == b ? 0 : (q > 0 ? sqrt(q) : 0);
+            c->cc[a * k + b] = 0.5 * q;
+            if (a != b && q < mn)
+                mn = q;
+        }
+        c->half[a] = 0.5 * mn;
+    }
+#pragma omp parallel for schedule(dynamic, 64)
+    for (size_t i = 0; i < n; i++) {
+        int a = c->lab[i];
+        double u = c->up[i];
+        if (u <= c->half[a])
+            continue;
+        double *l = c->lo + i * k;
+        const double *ha = c->cc + (size_t)a * k;
+        int tight = 0;
+        for (size_t j = 0; j < k; j++) {
+            if ((int)j == a || u <= l[j] || u <= ha[j])
+                continue;
+            if (!tight) {
+                u = exact_dist(c, C, i, (size_t)a);
+                l[a] = u;
+                tight = 1;
+                if (u <= l[j] || u <= ha[j])
+                    continue;
+            }
+            double dj = exact_dist(c, C, i, j);
+            l[j] = dj;
+            if (dj < u || (dj == u && (int)j < a)) { /* ties to the lower index, as argmin */
+                a = (int)j;
+                u = dj;
+                ha = c->cc + (size_t)a * k;
+            }
+        }
+        c->lab[i] = a;
+        c->up[i] = u;
+    }
+}
+
+/* After the M-step moved centre j by shift[j]: loosen the bounds so they stay valid. */
+static void elkan_move(km_ctx *c, const double *Cold, const double *Cnew)
+{
+    size_t n = c->n, k = c->k, d = c->d;
+    for (size_t j = 0; j < k; j++) {
+        double s = 0;
+        for (size_t t = 0; t < d; t++)
+            s += (Cnew[j * d + t] - Cold[j * d + t]) * (Cnew[j * d + t] - Cold[j * d + t]);
+        c->shift[j] = sqrt(s);
+    }
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        double *l = c->lo + i * k;
+        for (size_t j = 0; j < k; j++) {
+            double v = l[j] - c->shift[j];
+            l[j] = v > 0 ? v : 0;
+        }
+        c->up[i] += c->shift[c->lab[i]];
     }
 }
 
@@ -253,8 +337,6 @@ int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels)
         gsize = (size_t)trials * n;
     c.Xf = fc_malloc(n * d, sizeof(float));
     c.xn = fc_malloc(n, sizeof(double));
-    c.Cf = fc_malloc(k * d, sizeof(float));
-    c.cnf = fc_malloc(k, sizeof(float));
     c.G = fc_malloc(gsize, sizeof(float));
     c.C = fc_malloc(k * d, sizeof(double));
     c.Cnew = fc_malloc(k * d, sizeof(double));
@@ -264,8 +346,18 @@ int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels)
     c.lab_old = fc_malloc(n, sizeof(int));
     int *map = fc_malloc(k, sizeof(int));
     int rc = FC_OK;
-    if (!c.Xf || !c.xn || !c.Cf || !c.cnf || !c.G || !c.C || !c.Cnew || !c.w || !c.pot || !c.lab || !c.lab_old ||
-        !map) {
+    char what[80];
+    snprintf(what, sizeof what, "kmeans: the %zu x %zu Elkan bounds", n, k);
+    if ((rc = fc_cluster_check_memory(what, (double)n * (double)k * sizeof(double))))
+        goto done;
+    c.lo = fc_malloc(n * k, sizeof(double));
+    c.up = fc_malloc(n, sizeof(double));
+    c.cc = fc_malloc(k * k, sizeof(double));
+    c.half = fc_malloc(k, sizeof(double));
+    c.shift = fc_malloc(k, sizeof(double));
+    c.cn = fc_malloc(k, sizeof(double));
+    if (!c.Xf || !c.xn || !c.G || !c.C || !c.Cnew || !c.w || !c.pot || !c.lab || !c.lab_old ||
+        !map || !c.lo || !c.up || !c.cc || !c.half || !c.shift || !c.cn) {
         rc = fc_fail(FC_ENOMEM, "kmeans: out of memory for N = %zu, K = %zu", n, k);
         goto done;
     }
@@ -302,8 +394,12 @@ int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels)
             c.lab_old[i] = -1;
         int strict = 0;
         for (int it = 0; it < p->max_iter; it++) {
-            assign(&c, c.C);
+            if (it == 0)
+                elkan_init(&c, c.C);
+            else
+                elkan_step(&c, c.C);
             double shift = update_centres(&c);
+            elkan_move(&c, c.C, c.Cnew);
             double *t = c.C;
             c.C = c.Cnew;
             c.Cnew = t;
@@ -316,7 +412,7 @@ int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels)
             memcpy(c.lab_old, c.lab, n * sizeof(int));
         }
         if (!strict)
-            assign(&c, c.C);
+            elkan_step(&c, c.C);
         double in = inertia(&c);
         if (!have || (in < best && !same_clustering(c.lab, labels, n, k, map))) {
             best = in;
@@ -327,8 +423,6 @@ int fc_kmeans(const fc_mat *X, const fc_cluster_params *p, int *labels)
 done:
     free(c.Xf);
     free(c.xn);
-    free(c.Cf);
-    free(c.cnf);
     free(c.G);
     free(c.C);
     free(c.Cnew);
@@ -337,5 +431,11 @@ done:
     free(c.lab);
     free(c.lab_old);
     free(map);
+    free(c.lo);
+    free(c.up);
+    free(c.cc);
+    free(c.half);
+    free(c.shift);
+    free(c.cn);
     return rc;
 }

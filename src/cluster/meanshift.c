@@ -19,6 +19,7 @@
 #include "facecluster/cluster.h"
 #include "facecluster/distance.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,53 +354,69 @@ int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels)
     }
     nc = u;
     qsort(cs, nc, sizeof *cs, cmp_center_rank);
+    /* suppression and labelling through blocked GEMM on contiguous centre rows */
+    const size_t blk = 256;
     unsigned char *uniq = malloc(nc);
     double *cn = malloc(nc * sizeof(double));
-    if (!uniq || !cn) {
+    double *cm = malloc(nc * d * sizeof(double));
+    double *buf = malloc(blk * (nc > n ? nc : n) * sizeof(double));
+    if (!uniq || !cn || !cm || !buf) {
         free(cs);
         free(uniq);
         free(cn);
+        free(cm);
+        free(buf);
         rc = FC_ENOMEM;
         goto done;
     }
     for (size_t a = 0; a < nc; a++) {
         uniq[a] = 1;
+        memcpy(cm + a * d, cs[a].c, d * sizeof(double));
         cn[a] = dot(cs[a].c, cs[a].c, d);
     }
-    for (size_t a = 0; a < nc; a++) {
-        if (!uniq[a])
-            continue;
-#pragma omp parallel for schedule(static)
-        for (size_t b = 0; b < nc; b++) {
-            double q = cn[a] + cn[b] - 2 * dot(cs[a].c, cs[b].c, d);
-            if (q <= bw2)
-                uniq[b] = 0;
+    for (size_t a0 = 0; a0 < nc; a0 += blk) {
+        size_t a1 = a0 + blk < nc ? a0 + blk : nc;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(a1 - a0), (int)nc, (int)d, 1.0, cm + a0 * d,
+                    (int)d, cm, (int)d, 0.0, buf, (int)nc);
+        for (size_t a = a0; a < a1; a++) {
+            if (!uniq[a])
+                continue;
+            const double *g = buf + (a - a0) * nc;
+            for (size_t b = 0; b < nc; b++)
+                if (cn[a] + cn[b] - 2 * g[b] <= bw2)
+                    uniq[b] = 0;
+            uniq[a] = 1;
         }
-        uniq[a] = 1;
     }
     size_t nk = 0;
     for (size_t a = 0; a < nc; a++)
-        if (uniq[a])
-            cs[nk++] = cs[a];
-    for (size_t a = 0, w = 0; a < nc; a++)
-        if (uniq[a])
-            cn[w++] = cn[a];
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        const double *x = fc_mat_row(X, i);
-        double best = INFINITY;
-        int bi = 0;
-        for (size_t c = 0; c < nk; c++) {
-            double q = xn[i] + cn[c] - 2 * dot(x, cs[c].c, d);
-            if (q < best) {
-                best = q;
-                bi = (int)c;
-            }
+        if (uniq[a]) {
+            memmove(cm + nk * d, cm + a * d, d * sizeof(double));
+            cn[nk++] = cn[a];
         }
-        if (best < 0)
-            best = 0;
-        labels[i] = (p->cluster_all || sqrt(best) <= bw) ? bi : -1;
+    for (size_t i0 = 0; i0 < n; i0 += blk) {
+        size_t i1 = i0 + blk < n ? i0 + blk : n;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)nk, (int)d, 1.0,
+                    fc_mat_row(X, i0), (int)d, cm, (int)d, 0.0, buf, (int)nk);
+#pragma omp parallel for schedule(static)
+        for (size_t i = i0; i < i1; i++) {
+            const double *g = buf + (i - i0) * nk;
+            double best = INFINITY;
+            int bi = 0;
+            for (size_t c = 0; c < nk; c++) {
+                double q = xn[i] + cn[c] - 2 * g[c];
+                if (q < best) {
+                    best = q;
+                    bi = (int)c;
+                }
+            }
+            if (best < 0)
+                best = 0;
+            labels[i] = (p->cluster_all || sqrt(best) <= bw) ? bi : -1;
+        }
     }
+    free(cm);
+    free(buf);
     free(cs);
     free(uniq);
     free(cn);

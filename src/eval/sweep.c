@@ -49,7 +49,12 @@ int fc_sweep_parse(const char *spec, fc_sweep *out)
     fc_eval_job probe;
     memset(&probe, 0, sizeof probe);
     fc_cluster_params_init(&probe.params);
-    if (fc_param_set(&probe, out->name, 1.0) == FC_EARG && strcmp(out->name, "k") != 0)
+    static const char *const known[] = {"eps", "min_samples", "bandwidth", "threshold", "k", "gamma", "n_neighbors",
+                                        "min_cluster_size", "distance_threshold", NULL};
+    int is_known = 0;
+    for (size_t i = 0; known[i]; i++)
+        is_known |= !strcmp(out->name, known[i]);
+    if (!is_known)
         return fc_fail(FC_EARG, "sweep '%s': unknown parameter '%s' (eps, min_samples, bandwidth, threshold, "
                                 "k, gamma, n_neighbors, min_cluster_size, distance_threshold)", spec, out->name);
     const char *body = eq + 1;
@@ -226,7 +231,8 @@ void fc_eval_job_describe(const fc_eval_job *job, char *buf, size_t len)
         else
             snprintf(buf, len, "knn n_neighbors=%d, %s", p->n_neighbors, k);
     } else if (!strcmp(m, "hdbscan"))
-        snprintf(buf, len, "min_cluster_size=%d min_samples=%d", p->min_cluster_size, p->min_samples);
+        snprintf(buf, len, "min_cluster_size=%d min_samples=%d", p->min_cluster_size,
+                 p->min_samples > 0 ? p->min_samples : p->min_cluster_size);
     else if (fc_param_applies(job->method, "threshold"))
         snprintf(buf, len, "threshold=%g", p->threshold);
     else if (job->method && job->method->needs_k)

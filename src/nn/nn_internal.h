@@ -50,9 +50,11 @@ typedef struct nn_op {
     int padding, stride_w, stride_h, dil_w, dil_h, act, depth_mult, filter_w, filter_h, axis, keep_dims;
     float alpha, beta;
     int new_shape[FC_NN_MAX_DIMS], new_shape_n; /* RESHAPE options (-1 = none) */
+    int residual;      /* tensor added after the activation (fused residual ADD), else -1 */
     int prelu_slope;   /* tensor index of the PReLU slope for ACT_PRELU epilogues, else -1 */
     int pad_top, pad_left; /* from shape inference */
     double macs;
+    float *wt;         /* narrow direct convolution: weights re-laid out [K][16*O16], owned */
 } nn_op;
 
 struct fc_nn_model {
@@ -65,6 +67,15 @@ struct fc_nn_model {
     float *arena;
     size_t arena_floats;
     int planned;
+    double *profile;   /* per-op seconds, accumulated when non-NULL (bench_nn --profile) */
+    int plan_threads;  /* thread count the scratch was sized for */
+    int fixed_threads; /* workers: always 1 */
+    int shared_consts; /* workers: constants belong to the parent model */
+    /* Batch-parallel execution: a batch of N samples on nt threads runs as chunks of `chunk` samples, each
+     * thread pushing its chunks through the whole graph with single-threaded kernels in its own arena
+     * (worker clones). No barriers between ops and small, cache-resident activations. */
+    struct fc_nn_model **workers;
+    int nworkers, worker_chunk;
     float *scratch;    /* im2col buffer */
     size_t scratch_floats;
 };
@@ -76,6 +87,8 @@ const char *nn_op_name(int code);
 /* ops.c: shape inference (0 or FC_EARG/FC_EUNSUP) and execution */
 int nn_infer_op(fc_nn_model *m, nn_op *op);
 void nn_run_op(fc_nn_model *m, nn_op *op);
-size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op);
+/* Once per op after fusion: kernel-specific weight layouts. */
+int nn_prepare_op(fc_nn_model *m, nn_op *op);
+size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op, int nthreads);
 
 #endif

@@ -8,16 +8,19 @@
 #include <cblas.h>
 #include <float.h>
 #include <math.h>
+#include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define T(i) (&m->t[op->in[i]])
 #define OUT (&m->t[op->out[0]])
 
-/* Rows of the im2col / GEMM block: ~2 M floats of scratch and output together. */
+/* Rows of one im2col / GEMM block: ~0.5 M floats (2 MB; measured best among 64 K..2 M) of scratch or output, so that the im2col rows, the GEMM
+ * result and its epilogue stay in the core's cache. */
 static size_t block_rows(size_t K, size_t O)
 {
     size_t w = K > O ? K : O, r = ((size_t)1 << 19) / (w ? w : 1);
-    return r < 256 ? 256 : r;
+    return r < 64 ? 64 : r;
 }
 
 static int conv_is_direct_1x1(const nn_op *op, const nn_tensor *w)
@@ -26,16 +29,29 @@ static int conv_is_direct_1x1(const nn_op *op, const nn_tensor *w)
            op->stride_w == 1 && op->pad_top == 0 && op->pad_left == 0;
 }
 
-size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op)
+/* How a GEMM-shaped op of M rows is split over nt threads: row blocks of `mb` rows (one thread each),
+ * or, when there are too few rows to go round, column blocks of one shared row block. */
+static size_t conv_mb(size_t M, size_t K, size_t O, int nt)
 {
-    if (op->code != TFL_CONV_2D)
+    size_t mb = block_rows(K, O), even = (M + (size_t)nt - 1) / (size_t)nt;
+    if (even < mb)
+        mb = even;
+    return mb ? mb : 1;
+}
+
+static int split_columns(size_t M, int nt) { return nt > 1 && M < 32 * (size_t)nt; }
+
+size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op, int nt)
+{
+    if (op->code != TFL_CONV_2D || op->wt) /* the narrow direct kernel needs no im2col */
         return 0;
     const nn_tensor *w = &m->t[op->in[1]], *y = &m->t[op->out[0]];
     if (conv_is_direct_1x1(op, w))
         return 0;
     size_t K = (size_t)w->dims[1] * w->dims[2] * w->dims[3], M = y->count / (size_t)w->dims[0];
-    size_t mb = block_rows(K, (size_t)w->dims[0]);
-    return (mb < M ? mb : M) * K;
+    if (split_columns(M, nt))
+        return M * K;
+    return conv_mb(M, K, (size_t)w->dims[0], nt) * K * (size_t)nt;
 }
 
 static inline float act1(float v, int act)
@@ -48,30 +64,37 @@ static inline float act1(float v, int act)
     }
 }
 
-/* rows × O block: += bias, then activation (PReLU slope per channel when act == ACT_PRELU). */
-static void epilogue(float *y, size_t rows, int O, const float *bias, int act, const float *slope)
+/* rows × cols block of a row-major matrix with leading dimension ld: += bias, then the activation
+ * (PReLU slope per channel when act == ACT_PRELU). Runs in the calling thread. */
+static void epilogue(float *y, size_t rows, int cols, int ld, const float *bias, int act, const float *slope,
+                     const float *res)
 {
-    if (!bias && act == ACT_NONE)
+    if (!bias && act == ACT_NONE && !res)
         return;
-#pragma omp parallel for schedule(static)
     for (size_t r = 0; r < rows; r++) {
-        float *p = y + r * (size_t)O;
+        float *p = y + r * (size_t)ld;
         if (bias) {
 #pragma omp simd
-            for (int c = 0; c < O; c++)
+            for (int c = 0; c < cols; c++)
                 p[c] += bias[c];
         }
         if (act == ACT_PRELU) {
 #pragma omp simd
-            for (int c = 0; c < O; c++)
+            for (int c = 0; c < cols; c++)
                 p[c] = p[c] > 0 ? p[c] : p[c] * slope[c];
         } else if (act == ACT_RELU) {
 #pragma omp simd
-            for (int c = 0; c < O; c++)
+            for (int c = 0; c < cols; c++)
                 p[c] = p[c] > 0 ? p[c] : 0;
         } else if (act != ACT_NONE) {
-            for (int c = 0; c < O; c++)
+            for (int c = 0; c < cols; c++)
                 p[c] = act1(p[c], act);
+        }
+        if (res) { /* fused residual ADD (after the activation, as the graph had it) */
+            const float *q = res + r * (size_t)ld;
+#pragma omp simd
+            for (int c = 0; c < cols; c++)
+                p[c] += q[c];
         }
     }
 }
@@ -81,96 +104,313 @@ static const float *slope_of(const fc_nn_model *m, const nn_op *op)
     return op->act == ACT_PRELU ? m->t[op->prelu_slope].data : NULL;
 }
 
-static void run_conv(fc_nn_model *m, nn_op *op)
+/* im2col of output rows [m0, m0 + rows) into col (rows × KH*KW*C, in the weights' (ky, kx, c) order). */
+static void im2col(const nn_op *op, const nn_tensor *x, const nn_tensor *w, const nn_tensor *y, size_t m0,
+                   size_t rows, float *col)
 {
-    const nn_tensor *x = T(0), *w = T(1);
+    int H = x->dims[1], W = x->dims[2], C = x->dims[3], OH = y->dims[1], OW = y->dims[2];
+    int KH = w->dims[1], KW = w->dims[2];
+    size_t K = (size_t)KH * KW * C;
+    for (size_t r = 0; r < rows; r++) {
+        size_t idx = m0 + r;
+        int ox = (int)(idx % (size_t)OW), oy = (int)(idx / (size_t)OW % (size_t)OH);
+        size_t n = idx / ((size_t)OW * OH);
+        float *dst = col + r * K;
+        for (int ky = 0; ky < KH; ky++) {
+            int iy = oy * op->stride_h - op->pad_top + ky * op->dil_h;
+            for (int kx = 0; kx < KW; kx++, dst += C) {
+                int ix = ox * op->stride_w - op->pad_left + kx * op->dil_w;
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+                    memset(dst, 0, sizeof(float) * (size_t)C);
+                else
+                    memcpy(dst, x->data + (((n * H) + (size_t)iy) * W + (size_t)ix) * C, sizeof(float) * (size_t)C);
+            }
+        }
+    }
+}
+
+/* One thread pool: OpenMP threads each run a single-threaded SGEMM on their own block (fc_nn_run sets
+ * OpenBLAS to one thread for the duration), then that block's epilogue, while it is still in cache. */
+static void gemm_op(fc_nn_model *m, nn_op *op, const nn_tensor *x, const nn_tensor *w, size_t M, int O, size_t K,
+                    int use_col)
+{
     nn_tensor *y = OUT;
     const float *bias = op->nin > 2 && op->in[2] >= 0 ? T(2)->data : NULL;
-    int H = x->dims[1], W = x->dims[2], C = x->dims[3];
-    int OH = y->dims[1], OW = y->dims[2], O = y->dims[3], KH = w->dims[1], KW = w->dims[2];
-    size_t K = (size_t)KH * KW * C, M = (size_t)y->dims[0] * OH * OW;
-    size_t mb = block_rows(K, (size_t)O);
-    int direct = conv_is_direct_1x1(op, w);
-    for (size_t m0 = 0; m0 < M; m0 += mb) {
-        size_t rows = M - m0 < mb ? M - m0 : mb;
+    const float *slope = slope_of(m, op);
+    const float *res = op->residual >= 0 ? m->t[op->residual].data : NULL;
+    int nt = m->plan_threads;
+    /* small ops run in the calling thread: a parallel region's barrier costs more than it saves
+     * (and much more when other programs compete for the cores) */
+    int par = op->macs >= 16e6 * nt; /* >= ~0.5 ms of work per thread */
+    if (split_columns(M, nt)) {
+        const float *a = x->data;
+        if (use_col) {
+            im2col(op, x, w, y, 0, M, m->scratch);
+            a = m->scratch;
+        }
+        int cb = (O + nt - 1) / nt;
+        cb = (cb + 7) & ~7;
+#pragma omp parallel for schedule(static) num_threads(nt) if (par)
+        for (int c0 = 0; c0 < O; c0 += cb) {
+            int cols = O - c0 < cb ? O - c0 : cb;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, cols, (int)K, 1.0f, a, (int)K,
+                        w->data + (size_t)c0 * K, (int)K, 0.0f, y->data + c0, O);
+            epilogue(y->data + c0, M, cols, O, bias ? bias + c0 : NULL, op->act, slope ? slope + c0 : NULL,
+                     res ? res + c0 : NULL);
+        }
+        return;
+    }
+    size_t mb = conv_mb(M, K, (size_t)O, nt), nblocks = (M + mb - 1) / mb;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (par)
+    for (size_t b = 0; b < nblocks; b++) {
+        size_t m0 = b * mb, rows = M - m0 < mb ? M - m0 : mb;
         const float *a;
-        if (direct) {
-            a = x->data + m0 * (size_t)C;
-        } else {
-            float *col = m->scratch;
-#pragma omp parallel for schedule(static)
-            for (size_t r = 0; r < rows; r++) {
-                size_t idx = m0 + r;
-                int ox = (int)(idx % (size_t)OW), oy = (int)(idx / (size_t)OW % (size_t)OH);
-                size_t n = idx / ((size_t)OW * OH);
-                float *dst = col + r * K;
-                for (int ky = 0; ky < KH; ky++) {
-                    int iy = oy * op->stride_h - op->pad_top + ky * op->dil_h;
-                    for (int kx = 0; kx < KW; kx++, dst += C) {
-                        int ix = ox * op->stride_w - op->pad_left + kx * op->dil_w;
-                        if (iy < 0 || iy >= H || ix < 0 || ix >= W)
-                            memset(dst, 0, sizeof(float) * (size_t)C);
-                        else
-                            memcpy(dst, x->data + (((n * H) + (size_t)iy) * W + (size_t)ix) * C,
-                                   sizeof(float) * (size_t)C);
-                    }
-                }
-            }
+        if (use_col) {
+            float *col = m->scratch + (size_t)omp_get_thread_num() * mb * K;
+            im2col(op, x, w, y, m0, rows, col);
             a = col;
+        } else {
+            a = x->data + m0 * K;
         }
         float *out = y->data + m0 * (size_t)O;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, O, (int)K, 1.0f, a, (int)K, w->data,
                     (int)K, 0.0f, out, O);
-        epilogue(out, rows, O, bias, op->act, slope_of(m, op));
+        epilogue(out, rows, O, O, bias, op->act, slope, res ? res + m0 * (size_t)O : NULL);
     }
 }
 
+/* 16-float vectors (GCC/Clang vector extension): accumulators that stay in registers. Built without
+ * AVX-512 they are emulated with narrower registers (correct, slower); the helpers are always inlined,
+ * so the ABI note GCC gives for such builds does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float v16f __attribute__((vector_size(64)));
+static inline __attribute__((always_inline)) v16f ld16(const float *p)
+{
+    v16f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline __attribute__((always_inline)) void st16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+
+/* Narrow convolutions (≤ 32 output channels, no padding: MTCNN's P/R/O-Net) are too thin for GEMM to be
+ * efficient. Direct kernel instead: weights re-laid out once as [K][16·O16] (zero-padded), 4 output pixels
+ * × O16 vectors of accumulators, each input value broadcast against a weight vector. */
+static int conv_is_narrow(const nn_op *op, const nn_tensor *w)
+{
+    return op->code == TFL_CONV_2D && w->dims[0] <= 32 && op->pad_top == 0 && op->pad_left == 0 &&
+           op->padding == PAD_VALID && !conv_is_direct_1x1(op, w);
+}
+
+static int narrow_weights(nn_op *op, const nn_tensor *w)
+{
+    if (op->wt)
+        return 0;
+    int O = w->dims[0], O16 = (O + 15) / 16;
+    size_t K = (size_t)w->dims[1] * w->dims[2] * w->dims[3];
+    float *wt = calloc(K * 16 * (size_t)O16, sizeof(float));
+    if (!wt)
+        return -1;
+    for (int o = 0; o < O; o++)
+        for (size_t k = 0; k < K; k++)
+            wt[k * 16 * (size_t)O16 + (size_t)o] = w->data[(size_t)o * K + k];
+    op->wt = wt;
+    return 0;
+}
+
+int nn_prepare_op(fc_nn_model *m, nn_op *op)
+{
+    if (op->dead || op->code != TFL_CONV_2D || !conv_is_narrow(op, &m->t[op->in[1]]))
+        return 0;
+    return narrow_weights(op, &m->t[op->in[1]]) ? fc_fail(FC_ENOMEM, "%s: out of memory", m->name) : 0;
+}
+
+static void run_conv_narrow(fc_nn_model *m, nn_op *op)
+{
+    const nn_tensor *x = T(0), *w = T(1);
+    nn_tensor *y = OUT;
+    const float *bias = op->nin > 2 && op->in[2] >= 0 ? T(2)->data : NULL;
+    const float *slope = slope_of(m, op);
+    const float *res = op->residual >= 0 ? m->t[op->residual].data : NULL;
+    int N = x->dims[0], H = x->dims[1], W = x->dims[2], C = x->dims[3];
+    int OH = y->dims[1], OW = y->dims[2], O = y->dims[3], KH = w->dims[1], KW = w->dims[2];
+    int O16 = (O + 15) / 16, ld = 16 * O16;
+    const float *wt = op->wt;
+    float bpad[32] = {0};
+    if (bias)
+        memcpy(bpad, bias, sizeof(float) * (size_t)O);
+    int par = op->macs >= 16e6 * m->plan_threads;
+#pragma omp parallel for collapse(2) schedule(static) num_threads(m->plan_threads) if (par)
+    for (int n = 0; n < N; n++)
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox0 = 0; ox0 < OW; ox0 += 4) {
+                int np = OW - ox0 < 4 ? OW - ox0 : 4;
+                v16f acc[4][2];
+                for (int p = 0; p < 4; p++)
+                    acc[p][0] = ld16(bpad), acc[p][1] = ld16(bpad + 16);
+                /* without horizontal dilation the taps (kx, c) of one kernel row are KW·C consecutive
+                 * floats in both the input row and the weights: one loop over them */
+                int kxn = op->dil_w == 1 ? 1 : KW, Cn = op->dil_w == 1 ? KW * C : C;
+                for (int ky = 0; ky < KH; ky++) {
+                    size_t row = ((size_t)n * H + (size_t)oy * op->stride_h + (size_t)ky * op->dil_h) * W;
+                    for (int kx = 0; kx < kxn; kx++) {
+                        const float *ip[4];
+                        for (int p = 0; p < 4; p++) {
+                            int ox = ox0 + (p < np ? p : 0);
+                            ip[p] = x->data + (row + (size_t)ox * op->stride_w + (size_t)kx * op->dil_w) * C;
+                        }
+                        const float *wk = wt + ((size_t)ky * KW + kx) * C * ld;
+                        if (O16 == 1) {
+                            for (int c = 0; c < Cn; c++) {
+                                v16f w0 = ld16(wk + (size_t)c * ld);
+                                acc[0][0] += ip[0][c] * w0;
+                                acc[1][0] += ip[1][c] * w0;
+                                acc[2][0] += ip[2][c] * w0;
+                                acc[3][0] += ip[3][c] * w0;
+                            }
+                        } else {
+                            for (int c = 0; c < Cn; c++) {
+                                v16f w0 = ld16(wk + (size_t)c * ld), w1 = ld16(wk + (size_t)c * ld + 16);
+                                acc[0][0] += ip[0][c] * w0, acc[0][1] += ip[0][c] * w1;
+                                acc[1][0] += ip[1][c] * w0, acc[1][1] += ip[1][c] * w1;
+                                acc[2][0] += ip[2][c] * w0, acc[2][1] += ip[2][c] * w1;
+                                acc[3][0] += ip[3][c] * w0, acc[3][1] += ip[3][c] * w1;
+                            }
+                        }
+                    }
+                }
+                for (int p = 0; p < np; p++) {
+                    float tmp[32];
+                    st16(tmp, acc[p][0]);
+                    st16(tmp + 16, acc[p][1]);
+                    size_t opix = (((size_t)n * OH + oy) * OW + (size_t)(ox0 + p)) * O;
+                    float *o = y->data + opix;
+                    memcpy(o, tmp, sizeof(float) * (size_t)O);
+                    epilogue(o, 1, O, O, NULL, op->act, slope, res ? res + opix : NULL);
+                }
+            }
+}
+
+static void run_conv(fc_nn_model *m, nn_op *op)
+{
+    const nn_tensor *x = T(0), *w = T(1);
+    const nn_tensor *y = OUT;
+    if (op->wt) { /* laid out at load by nn_prepare_op */
+        run_conv_narrow(m, op);
+        return;
+    }
+    int O = y->dims[3];
+    size_t K = (size_t)w->dims[1] * w->dims[2] * x->dims[3], M = (size_t)y->dims[0] * y->dims[1] * y->dims[2];
+    gemm_op(m, op, x, w, M, O, K, !conv_is_direct_1x1(op, w));
+}
+
+/* Depthwise: one output pixel at a time, channels in blocks of 16 accumulated in registers over the
+ * valid taps (the taps outside the image are skipped, i.e. zero padding), then bias and activation. */
 static void run_depthwise(fc_nn_model *m, nn_op *op)
 {
     const nn_tensor *x = T(0), *w = T(1);
     nn_tensor *y = OUT;
     const float *bias = op->nin > 2 && op->in[2] >= 0 ? T(2)->data : NULL;
     const float *slope = slope_of(m, op);
+    const float *res = op->residual >= 0 ? m->t[op->residual].data : NULL;
     int N = x->dims[0], H = x->dims[1], W = x->dims[2], C = x->dims[3];
     int OH = y->dims[1], OW = y->dims[2], O = y->dims[3], KH = w->dims[1], KW = w->dims[2], mult = op->depth_mult;
     const float *wd = w->data;
-#pragma omp parallel for collapse(2) schedule(static)
+    int act = op->act;
+    size_t work = (size_t)y->count * (size_t)KH * KW;
+#pragma omp parallel for collapse(2) schedule(static) if (work >= 16000000)
     for (int n = 0; n < N; n++)
         for (int oy = 0; oy < OH; oy++) {
+            int iy0 = oy * op->stride_h - op->pad_top;
+            int ky0 = 0, ky1 = KH;
+            while (ky0 < KH && iy0 + ky0 * op->dil_h < 0)
+                ky0++;
+            while (ky1 > ky0 && iy0 + (ky1 - 1) * op->dil_h >= H)
+                ky1--;
             for (int ox = 0; ox < OW; ox++) {
-                float *o = y->data + (((size_t)n * OH + oy) * OW + ox) * O;
-                if (bias)
-                    memcpy(o, bias, sizeof(float) * (size_t)O);
-                else
-                    memset(o, 0, sizeof(float) * (size_t)O);
-                for (int ky = 0; ky < KH; ky++) {
-                    int iy = oy * op->stride_h - op->pad_top + ky * op->dil_h;
-                    if (iy < 0 || iy >= H)
-                        continue;
-                    for (int kx = 0; kx < KW; kx++) {
-                        int ix = ox * op->stride_w - op->pad_left + kx * op->dil_w;
-                        if (ix < 0 || ix >= W)
-                            continue;
-                        const float *ip = x->data + (((size_t)n * H + iy) * W + ix) * C;
-                        const float *wp = wd + ((size_t)ky * KW + kx) * O;
-                        if (mult == 1) {
-#pragma omp simd
-                            for (int c = 0; c < C; c++)
-                                o[c] += ip[c] * wp[c];
-                        } else {
+                size_t opix = (((size_t)n * OH + oy) * OW + ox) * O;
+                float *o = y->data + opix;
+                int ix0 = ox * op->stride_w - op->pad_left;
+                int kx0 = 0, kx1 = KW;
+                while (kx0 < KW && ix0 + kx0 * op->dil_w < 0)
+                    kx0++;
+                while (kx1 > kx0 && ix0 + (kx1 - 1) * op->dil_w >= W)
+                    kx1--;
+                if (mult != 1) {
+                    for (int c = 0; c < O; c++)
+                        o[c] = bias ? bias[c] : 0;
+                    for (int ky = ky0; ky < ky1; ky++)
+                        for (int kx = kx0; kx < kx1; kx++) {
+                            const float *ip =
+                                x->data + (((size_t)n * H + iy0 + ky * op->dil_h) * W + ix0 + kx * op->dil_w) * C;
+                            const float *wp = wd + ((size_t)ky * KW + kx) * O;
                             for (int c = 0; c < C; c++)
                                 for (int q = 0; q < mult; q++)
                                     o[c * mult + q] += ip[c] * wp[c * mult + q];
                         }
+                } else {
+                    int c0 = 0;
+                    /* 4 independent accumulators: the taps' FMAs of one vector form a dependency chain,
+                     * so several channel blocks are interleaved to hide the FMA latency */
+                    for (; c0 + 64 <= C; c0 += 64) {
+                        v16f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+                        if (bias) {
+                            a0 = ld16(bias + c0), a1 = ld16(bias + c0 + 16);
+                            a2 = ld16(bias + c0 + 32), a3 = ld16(bias + c0 + 48);
+                        }
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            const float *ip = x->data +
+                                (((size_t)n * H + iy0 + ky * op->dil_h) * W + ix0) * C + c0;
+                            const float *wp = wd + (size_t)ky * KW * O + c0;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                const float *a = ip + (size_t)kx * op->dil_w * C, *b = wp + (size_t)kx * O;
+                                a0 += ld16(a) * ld16(b);
+                                a1 += ld16(a + 16) * ld16(b + 16);
+                                a2 += ld16(a + 32) * ld16(b + 32);
+                                a3 += ld16(a + 48) * ld16(b + 48);
+                            }
+                        }
+                        st16(o + c0, a0), st16(o + c0 + 16, a1), st16(o + c0 + 32, a2), st16(o + c0 + 48, a3);
+                    }
+                    for (; c0 + 16 <= C; c0 += 16) {
+                        v16f acc = {0};
+                        if (bias)
+                            acc = ld16(bias + c0);
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            const float *ip = x->data +
+                                (((size_t)n * H + iy0 + ky * op->dil_h) * W + ix0) * C + c0;
+                            const float *wp = wd + (size_t)ky * KW * O + c0;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                const float *a = ip + (size_t)kx * op->dil_w * C, *b = wp + (size_t)kx * O;
+                                acc += ld16(a) * ld16(b);
+                            }
+                        }
+                        st16(o + c0, acc);
+                    }
+                    if (c0 < C) { /* remainder channels */
+                        for (int c = c0; c < C; c++)
+                            o[c] = bias ? bias[c] : 0;
+                        for (int ky = ky0; ky < ky1; ky++)
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                const float *a = x->data +
+                                    (((size_t)n * H + iy0 + ky * op->dil_h) * W + ix0 + kx * op->dil_w) * C;
+                                const float *b = wd + ((size_t)ky * KW + kx) * O;
+                                for (int c = c0; c < C; c++)
+                                    o[c] += a[c] * b[c];
+                            }
                     }
                 }
-                if (op->act == ACT_PRELU) {
+                if (act == ACT_PRELU) {
 #pragma omp simd
                     for (int c = 0; c < O; c++)
                         o[c] = o[c] > 0 ? o[c] : o[c] * slope[c];
-                } else if (op->act != ACT_NONE) {
+                } else if (act != ACT_NONE) {
                     for (int c = 0; c < O; c++)
-                        o[c] = act1(o[c], op->act);
+                        o[c] = act1(o[c], act);
+                }
+                if (res) {
+#pragma omp simd
+                    for (int c = 0; c < O; c++)
+                        o[c] += res[opix + c];
                 }
             }
         }
@@ -179,13 +419,8 @@ static void run_depthwise(fc_nn_model *m, nn_op *op)
 static void run_fc(fc_nn_model *m, nn_op *op)
 {
     const nn_tensor *x = T(0), *w = T(1);
-    nn_tensor *y = OUT;
-    const float *bias = op->nin > 2 && op->in[2] >= 0 ? T(2)->data : NULL;
     int O = w->dims[0], In = w->dims[1];
-    size_t rows = x->count / (size_t)In;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, O, In, 1.0f, x->data, In, w->data, In, 0.0f,
-                y->data, O);
-    epilogue(y->data, rows, O, bias, op->act, slope_of(m, op));
+    gemm_op(m, op, x, w, x->count / (size_t)In, O, (size_t)In, 0);
 }
 
 static void run_pool(fc_nn_model *m, nn_op *op)

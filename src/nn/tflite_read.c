@@ -143,6 +143,7 @@ static int read_tensor(const fb_buf *b, const fb_vec *buffers, const fb_table *t
             }
         t->cdata = f;
         t->data = f;
+        t->type = TT_FLOAT32; /* float16 constants are widened once, here */
     } else {
         int32_t *v = fc_malloc(n, sizeof(int32_t));
         if (!v)
@@ -346,6 +347,7 @@ int nn_parse_tflite(const uint8_t *data, size_t size, const char *name, fc_nn_mo
         if ((rc = read_options(&opt, have, op, name, (int)i)))
             goto out;
         op->prelu_slope = -1;
+        op->residual = -1;
     }
     m->nin = (int)vin.len;
     m->nout = (int)vout.len;

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int fc_plot_bars(const char *path, const char *const *cats, size_t nc, const char *const *series, size_t ns,
                  const double *values, const double *err, const fc_plot_opts *o)
@@ -41,7 +42,7 @@ int fc_plot_bars(const char *path, const char *const *cats, size_t nc, const cha
     if (isfinite(o->ymax))
         hi = o->ymax;
     int legend = o->legend && ns > 1;
-    double lw = legend ? draw_legend(cr, series, NULL, (const double(*)[3])rgb, ns, 0, 0, 0) : 0;
+    double lw = legend ? draw_legend(cr, series, NULL, NULL, (const double(*)[3])rgb, ns, 0, 0, 0) : 0;
     /* category labels: horizontal when they fit, else at 35 degrees with room below */
     double maxlab = 0;
     char buf[96];
@@ -101,7 +102,7 @@ int fc_plot_bars(const char *path, const char *const *cats, size_t nc, const cha
             draw_text(cr, buf, xc, f.y1 + 8, 12, 0.5, 0, 0, 0);
     }
     if (legend)
-        draw_legend(cr, series, NULL, (const double(*)[3])rgb, ns, f.x1 + 14, f.y0, 1);
+        draw_legend(cr, series, NULL, NULL, (const double(*)[3])rgb, ns, f.x1 + 14, f.y0, 1);
     free(rgb);
     return canvas_close(&c);
 }
@@ -174,7 +175,9 @@ int fc_plot_heatmap(const char *path, const char *const *rows, size_t nr, const 
     double y1 = H - 24;
     double ch = fmin((y1 - y0) / (double)(nr ? nr : 1), 48);
     draw_title(cr, o->title, W, 24);
-    const char *fmt = o->value_format ? o->value_format : "%.3f";
+    char fmt[32] = "%.3f";
+    if (o->value_format && strlen(o->value_format) < sizeof fmt)
+        strcpy(fmt, o->value_format);
     double fs = fmin(13, fmin(ch * 0.42, cw * 0.2));
     for (size_t r = 0; r < nr; r++) {
         double y = y0 + ch * (double)r;

@@ -96,11 +96,26 @@ int fc_qtree_build(fc_qtree *t, const double *y, size_t n)
     for (size_t i = 0; i < n; i++)
         if (insert(t, y[2 * i], y[2 * i + 1]))
             goto oom;
-    for (size_t k = 0; k < t->n_nodes; k++)
-        if (t->nodes[k].count) {
-            t->nodes[k].mx /= t->nodes[k].count;
-            t->nodes[k].my /= t->nodes[k].count;
-        }
+    t->cells = malloc(t->n_nodes * sizeof *t->cells);
+    if (!t->cells)
+        goto oom;
+    for (size_t k = 0; k < t->n_nodes; k++) {
+        const fc_qnode *q = &t->nodes[k];
+        fc_qcell *c = &t->cells[k];
+        c->count = q->count;
+        c->child = q->child;
+        c->w2 = 4 * q->hw * q->hw;
+        if (q->child < 0) { /* duplicates share one position: no rounding from averaging */
+            c->mx = q->px;
+            c->my = q->py;
+        } else if (q->count) {
+            c->mx = q->mx / q->count;
+            c->my = q->my / q->count;
+        } else
+            c->mx = c->my = 0;
+    }
+    free(t->nodes);
+    t->nodes = NULL;
     return FC_OK;
 oom:
     fc_qtree_free(t);
@@ -110,6 +125,7 @@ oom:
 void fc_qtree_free(fc_qtree *t)
 {
     free(t->nodes);
+    free(t->cells);
     memset(t, 0, sizeof *t);
 }
 
@@ -118,16 +134,16 @@ double fc_qtree_repulsion(const fc_qtree *t, const double *y, double theta, doub
     int stack[4 * MAX_DEPTH + 8];
     int sp = 0;
     double z = 0, fx = 0, fy = 0, theta2 = theta * theta;
+    const fc_qcell *cells = t->cells;
     stack[sp++] = 0;
     while (sp) {
-        const fc_qnode *q = &t->nodes[stack[--sp]];
+        const fc_qcell *q = &cells[stack[--sp]];
         if (!q->count)
             continue;
         double dx = y[0] - q->mx, dy = y[1] - q->my, d2 = dx * dx + dy * dy;
-        double w = 2 * q->hw;
-        if (q->child < 0 || w * w < theta2 * d2) {
+        if (q->child < 0 || q->w2 < theta2 * d2) {
             double cnt = q->count;
-            if (q->child < 0 && q->px == y[0] && q->py == y[1])
+            if (q->child < 0 && d2 == 0)
                 cnt -= 1; /* the query point itself */
             if (cnt <= 0)
                 continue;
@@ -137,8 +153,11 @@ double fc_qtree_repulsion(const fc_qtree *t, const double *y, double theta, doub
             fx += m * dx;
             fy += m * dy;
         } else {
-            for (int c = 0; c < 4; c++)
-                stack[sp++] = q->child + c;
+            int c = q->child;
+            stack[sp++] = c;
+            stack[sp++] = c + 1;
+            stack[sp++] = c + 2;
+            stack[sp++] = c + 3;
         }
     }
     force[0] = fx;

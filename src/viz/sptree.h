@@ -20,8 +20,15 @@ typedef struct fc_qnode {
     int child;         /* index of the first of 4 children, -1 for a leaf */
 } fc_qnode;
 
+/* What a query reads, packed in 32 bytes: a leaf's (mx, my) is the exact position of its point(s). */
+typedef struct fc_qcell {
+    double mx, my, w2; /* centre of mass, squared cell width */
+    int count, child;
+} fc_qcell;
+
 typedef struct fc_qtree {
-    fc_qnode *nodes;
+    fc_qnode *nodes; /* while building */
+    fc_qcell *cells; /* for queries, same indices */
     size_t n_nodes, cap;
 } fc_qtree;
 

@@ -344,19 +344,57 @@ static double kl_exact(const double *P, const double *Y, size_t n, double *grad,
     return kl;
 }
 
+/* Spreads the low 16 bits of v to the even bit positions. */
+static uint32_t spread16(uint32_t v)
+{
+    v &= 0xffff;
+    v = (v | (v << 8)) & 0x00ff00ff;
+    v = (v | (v << 4)) & 0x0f0f0f0f;
+    v = (v | (v << 2)) & 0x33333333;
+    v = (v | (v << 1)) & 0x55555555;
+    return v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Points in Z-order (Morton order of their map position), so that the points one thread handles in a row
+ * walk the same parts of the quadtree and find them in cache. keys: n slots. */
+static void zorder(const double *Y, size_t n, uint64_t *keys)
+{
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 2; d++) {
+            lo[d] = fmin(lo[d], Y[2 * i + d]);
+            hi[d] = fmax(hi[d], Y[2 * i + d]);
+        }
+    double sx = 65535.0 / fmax(hi[0] - lo[0], 1e-300), sy = 65535.0 / fmax(hi[1] - lo[1], 1e-300);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t qx = (uint32_t)((Y[2 * i] - lo[0]) * sx), qy = (uint32_t)((Y[2 * i + 1] - lo[1]) * sy);
+        keys[i] = ((uint64_t)(spread16(qx) | (spread16(qy) << 1)) << 32) | (uint64_t)i;
+    }
+    qsort(keys, n, sizeof *keys, cmp_u64);
+}
+
 /* Barnes-Hut gradient: attraction over the sparse P, repulsion from the quadtree. Returns the KL
  * estimate when want_error (else 0), or NAN when out of memory. `scratch` holds 4·n doubles. */
 static double kl_bh(const sparse_p *S, double p_scale, const double *Y, double theta, double *grad,
-                    int want_error, double *scratch)
+                    int want_error, double *scratch, uint64_t *keys)
 {
     size_t n = S->n;
     fc_qtree t;
     if (fc_qtree_build(&t, Y, n))
         return NAN;
     double *zrow = scratch, *neg = scratch + n, *err = scratch + 3 * n;
+    zorder(Y, n, keys);
 #pragma omp parallel for schedule(dynamic, 32) if (n >= PARALLEL_BH_MIN)
-    for (size_t i = 0; i < n; i++)
+    for (size_t q = 0; q < n; q++) {
+        size_t i = (size_t)(keys[q] & 0xffffffffu);
         zrow[i] = fc_qtree_repulsion(&t, Y + 2 * i, theta, neg + 2 * i);
+    }
     fc_qtree_free(&t);
     double Z = 0;
     for (size_t i = 0; i < n; i++)
@@ -459,13 +497,14 @@ typedef struct objective {
     double p_scale;        /* exaggeration factor applied to P */
     double theta;
     double *scratch;
+    uint64_t *keys;
     size_t n;
 } objective;
 
 static double evaluate(objective *o, const double *Y, double *grad, int want_error)
 {
     if (o->S)
-        return kl_bh(o->S, o->p_scale, Y, o->theta, grad, want_error, o->scratch);
+        return kl_bh(o->S, o->p_scale, Y, o->theta, grad, want_error, o->scratch, o->keys);
     const double *P = o->p_scale == 1 ? o->P_dense : o->P_scaled;
     return kl_exact(P, Y, o->n, grad, want_error);
 }
@@ -565,7 +604,7 @@ int fc_tsne(const fc_mat *X, const fc_tsne_params *p, fc_mat *Y, fc_tsne_info *i
             k = n - 1;
         rc = joint_p_sparse(X, p->perplexity, k, &S);
         o.S = &S;
-        if (!rc && !(o.scratch = fc_malloc(4 * n, sizeof(double))))
+        if (!rc && (!(o.scratch = fc_malloc(4 * n, sizeof(double))) || !(o.keys = fc_malloc(n, sizeof(uint64_t)))))
             rc = FC_ENOMEM;
     }
     if (rc) {
@@ -614,6 +653,7 @@ done:
     free(Pd);
     free(o.P_scaled);
     free(o.scratch);
+    free(o.keys);
     sparse_free(&S);
     if (rc)
         fc_mat_free(Y);

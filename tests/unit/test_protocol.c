@@ -66,8 +66,10 @@ static void test_sweep_parse(void)
     fc_sweep_free(&s);
     CHECK(fc_sweep_parse("bandwidth=0.5", &s) == 0 && s.count == 1);
     fc_sweep_free(&s);
+    CHECK(fc_sweep_parse("min_cluster_size=2,3", &s) == 0 && s.count == 2);
+    fc_sweep_free(&s);
     const char *bad[] = {"eps", "=1:2:1", "eps=1:0:0.1", "eps=0.1:1:0", "eps=0.1:1", "foo=1:2:1", "min_samples=1.5",
-                         "eps=a,b", "eps=-1,1", "eps=0.1:1:0.1:3", "eps=", "k=0"};
+                         "eps=a,b", "eps=-1,1", "eps=0.1:1:0.1:3", "eps=", "k=0", "min_cluster_size=1,2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = fc_sweep_parse(bad[i], &s);
         if (rc != FC_EARG)
