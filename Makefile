@@ -59,6 +59,22 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined" test
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Fuzzing the model reader (clang + libFuzzer + ASan/UBSan). FUZZ_SECONDS bounds the run; the corpus
+# starts from the real models (models/) and lives in build-fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fopenmp -Iinclude -Isrc \
+               -I/usr/include/x86_64-linux-gnu/openblas-pthread -fsanitize=fuzzer,address,undefined
+NN_SRC := $(wildcard src/nn/*.c) src/core/error.c src/core/matrix.c
+.PHONY: fuzz
+build-fuzz/fuzz_tflite: tests/fuzz/fuzz_tflite.c $(NN_SRC) $(wildcard src/nn/*.h) include/facecluster/nn.h
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_tflite.c $(NN_SRC) -lopenblas -lm -lpthread
+fuzz: build-fuzz/fuzz_tflite
+	@mkdir -p build-fuzz/corpus
+	@for f in models/*.tflite; do [ -f "$$f" ] && [ $$(stat -c %s "$$f") -lt 500000 ] && cp -n "$$f" build-fuzz/corpus/ || true; done
+	ASAN_OPTIONS=allocator_may_return_null=1 build-fuzz/fuzz_tflite -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=450000 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 build-fuzz/corpus

@@ -19,6 +19,8 @@
 
 typedef enum { FC_LINK_WARD = 0, FC_LINK_COMPLETE, FC_LINK_AVERAGE, FC_LINK_SINGLE } fc_linkage;
 typedef enum { FC_AFFINITY_RBF = 0, FC_AFFINITY_KNN } fc_affinity;
+/* How K is estimated when params.k == 0 (src/cluster/estimate_k.c; README has the measured accuracy). */
+typedef enum { FC_KEST_DEFAULT = 0, FC_KEST_COMPONENTS, FC_KEST_EIGENGAP, FC_KEST_SILHOUETTE } fc_k_estimator;
 
 typedef struct fc_cluster_params {
     int k;                     /* clusters wanted (K-based methods); 0 = estimate automatically */
@@ -45,8 +47,12 @@ typedef struct fc_cluster_params {
     int cluster_all;           /* 1 */
     int ms_max_iter;           /* 300 */
     /* threshold graph, Chinese whispers */
-    double threshold;          /* Euclidean distance below which two faces are linked (1.0) */
+    double threshold;          /* Euclidean distance below which two faces are linked; 0 = the method's
+                                  default (FC_GRAPH_THRESHOLD, FC_CW_THRESHOLD, FC_KEST_THRESHOLD) */
     int cw_iterations;         /* 100 */
+    /* automatic K */
+    fc_k_estimator k_estimator; /* FC_KEST_DEFAULT = components of the threshold graph */
+    int k_max;                  /* eigengap / silhouette search up to this K; 0 = automatic */
 } fc_cluster_params;
 
 void fc_cluster_params_init(fc_cluster_params *p);

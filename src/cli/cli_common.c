@@ -1,6 +1,7 @@
 /* cli_common.c — error printing, embedding loading and option parsing shared by the subcommands. */
 #include "cli/cli.h"
 #include "facecluster/npy.h"
+#include "facecluster/store.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,7 +22,10 @@ void cli_error(const char *cmd, const char *fmt, ...)
 
 int cli_load_embeddings(const char *cmd, const char *path, int no_normalize, fc_mat *X)
 {
-    int rc = fc_npy_read_matrix(path, X);
+    /* A face store (.db) gives its embeddings in export order (photo path, then face). */
+    size_t len = strlen(path);
+    int rc = len > 3 && !strcmp(path + len - 3, ".db") ? fc_store_load(path, NULL, 0, X, NULL, NULL)
+                                                      : fc_npy_read_matrix(path, X);
     if (rc) {
         cli_error(cmd, "%s", fc_last_error());
         return rc;
@@ -42,6 +46,24 @@ int cli_load_embeddings(const char *cmd, const char *path, int no_normalize, fc_
         if (dev > 1e-3)
             fc_warn("%s: rows were not unit length (mean |norm - 1| = %.3g); L2-normalised them "
                     "(--no-normalize keeps them as they are)", path, dev);
+    }
+    return FC_OK;
+}
+
+int cli_load_store_truth(const char *cmd, const char *db, fc_truth *truth)
+{
+    fc_mat X;
+    int rc = fc_store_load(db, NULL, 0, &X, truth, NULL);
+    if (rc) {
+        cli_error(cmd, "%s", fc_last_error());
+        return rc;
+    }
+    size_t rows = X.rows;
+    fc_mat_free(&X);
+    if (truth->n != rows) {
+        cli_error(cmd, "%s: some faces have no identity (embed with --labels)", db);
+        fc_truth_free(truth);
+        return FC_EFORMAT;
     }
     return FC_OK;
 }

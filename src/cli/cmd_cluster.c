@@ -1,6 +1,8 @@
 /* cmd_cluster.c — `facecluster cluster`: cluster an embedding matrix with one method and write labels. */
 #include "cli/cli.h"
 #include "facecluster/cluster.h"
+#include "facecluster/cluster_more.h"
+#include "facecluster/estimate_k.h"
 #include "facecluster/labels.h"
 
 #include <getopt.h>
@@ -29,6 +31,15 @@ static void usage(void)
            "  --no-cluster-all        mean-shift: points farther than bandwidth from every centre get -1\n"
            "  --linkage L             agglomerative: ward (default), complete, average, single\n"
            "  --distance-threshold X  agglomerative: cut where merge distance >= X instead of at K\n"
+           "  --affinity A            spectral: rbf (default) or nearest_neighbors\n"
+           "  --gamma X               spectral rbf: exp(-gamma d^2) (1.0)\n"
+           "  --n-neighbors N         spectral nearest_neighbors / eigengap K estimator (10)\n"
+           "  --min-cluster-size N    hdbscan (5); hdbscan's --min-samples defaults to it\n"
+           "  --threshold X           graph, chinese_whispers, components K estimator: link faces\n"
+           "                          closer than X (defaults 0.8, 0.9, 0.9)\n"
+           "  --cw-iterations N       chinese_whispers passes (100)\n"
+           "  --k-estimator E         when --k is absent: components (default), eigengap, silhouette\n"
+           "  --k-max N               eigengap/silhouette: largest K tried (default N/2)\n"
            "  --n-init N              k-means restarts (10)\n"
            "  --max-iter N            k-means iterations per restart (300)\n"
            "  --seed N                random seed (0)\n"
@@ -39,7 +50,7 @@ static void usage(void)
 int cmd_cluster(int argc, char **argv)
 {
     enum { O_EMB = 256, O_METHOD, O_K, O_EPS, O_MINS, O_BW, O_BIN, O_NOALL, O_LINK, O_DT, O_SEED, O_NONORM,
-           O_NINIT, O_MAXIT, O_QUIET };
+           O_NINIT, O_MAXIT, O_QUIET, O_AFF, O_GAMMA, O_NNB, O_MCS, O_THR, O_CWIT, O_KEST, O_KMAX };
     static const struct option opts[] = {
         {"help", no_argument, 0, 'h'},       {"emb", required_argument, 0, O_EMB},
         {"method", required_argument, 0, O_METHOD}, {"output", required_argument, 0, 'o'},
@@ -49,9 +60,14 @@ int cmd_cluster(int argc, char **argv)
         {"linkage", required_argument, 0, O_LINK}, {"distance-threshold", required_argument, 0, O_DT},
         {"seed", required_argument, 0, O_SEED}, {"no-normalize", no_argument, 0, O_NONORM},
         {"n-init", required_argument, 0, O_NINIT}, {"max-iter", required_argument, 0, O_MAXIT},
-        {"quiet", no_argument, 0, O_QUIET},  {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, O_QUIET},
+        {"affinity", required_argument, 0, O_AFF}, {"gamma", required_argument, 0, O_GAMMA},
+        {"n-neighbors", required_argument, 0, O_NNB}, {"min-cluster-size", required_argument, 0, O_MCS},
+        {"threshold", required_argument, 0, O_THR}, {"cw-iterations", required_argument, 0, O_CWIT},
+        {"k-estimator", required_argument, 0, O_KEST}, {"k-max", required_argument, 0, O_KMAX},
+        {0, 0, 0, 0}};
     const char *cmd = "cluster", *emb = NULL, *mname = NULL, *out = "-";
-    int no_norm = 0, c, seed = 0;
+    int no_norm = 0, c, seed = 0, ms_given = 0;
     fc_cluster_params p;
     fc_cluster_params_init(&p);
     optind = 1;
@@ -64,7 +80,10 @@ int cmd_cluster(int argc, char **argv)
         case 'o': out = optarg; break;
         case O_K: bad = cli_parse_int(cmd, "--k", optarg, 1, 1L << 30, &p.k); break;
         case O_EPS: bad = cli_parse_double(cmd, "--eps", optarg, 1e-300, 1e300, &p.eps); break;
-        case O_MINS: bad = cli_parse_int(cmd, "--min-samples", optarg, 1, 1L << 30, &p.min_samples); break;
+        case O_MINS:
+            bad = cli_parse_int(cmd, "--min-samples", optarg, 1, 1L << 30, &p.min_samples);
+            ms_given = 1;
+            break;
         case O_BW: bad = cli_parse_double(cmd, "--bandwidth", optarg, 1e-300, 1e300, &p.bandwidth); break;
         case O_BIN: p.bin_seeding = 1; break;
         case O_NOALL: p.cluster_all = 0; break;
@@ -89,6 +108,29 @@ int cmd_cluster(int argc, char **argv)
             p.ms_max_iter = p.max_iter;
             break;
         case O_QUIET: fc_set_quiet(1); break;
+        case O_AFF:
+            if (!strcmp(optarg, "rbf")) p.affinity = FC_AFFINITY_RBF;
+            else if (!strcmp(optarg, "nearest_neighbors")) p.affinity = FC_AFFINITY_KNN;
+            else {
+                cli_error(cmd, "--affinity expects rbf or nearest_neighbors, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_GAMMA: bad = cli_parse_double(cmd, "--gamma", optarg, 1e-300, 1e300, &p.gamma); break;
+        case O_NNB: bad = cli_parse_int(cmd, "--n-neighbors", optarg, 1, 1L << 30, &p.n_neighbors); break;
+        case O_MCS: bad = cli_parse_int(cmd, "--min-cluster-size", optarg, 2, 1L << 30, &p.min_cluster_size); break;
+        case O_THR: bad = cli_parse_double(cmd, "--threshold", optarg, 1e-300, 1e300, &p.threshold); break;
+        case O_CWIT: bad = cli_parse_int(cmd, "--cw-iterations", optarg, 1, 1000000, &p.cw_iterations); break;
+        case O_KEST: {
+            int e = fc_k_estimator_parse(optarg);
+            if (e < 0) {
+                cli_error(cmd, "--k-estimator expects components, eigengap or silhouette, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            p.k_estimator = (fc_k_estimator)e;
+            break;
+        }
+        case O_KMAX: bad = cli_parse_int(cmd, "--k-max", optarg, 2, 1L << 30, &p.k_max); break;
         default: return EXIT_USAGE;
         }
         if (bad)
@@ -108,6 +150,8 @@ int cmd_cluster(int argc, char **argv)
         cli_error(cmd, "unknown method '%s' (see --help)", mname);
         return EXIT_USAGE;
     }
+    if (m->run == fc_hdbscan && !ms_given)
+        p.min_samples = 0; /* HDBSCAN's min_samples defaults to min_cluster_size, not DBSCAN's 5 */
     fc_mat X;
     if (cli_load_embeddings(cmd, emb, no_norm, &X))
         return EXIT_FAILURE_;
@@ -120,7 +164,7 @@ int cmd_cluster(int argc, char **argv)
         return rc == FC_EARG ? EXIT_USAGE : EXIT_FAILURE_;
     }
     if (m->needs_k && p.k == 0 && k_used)
-        fc_warn("K estimated as %d", k_used);
+        fc_warn("K estimated as %d (%s)", k_used, fc_k_estimator_name(p.k_estimator));
     rc = fc_pred_write(out, labels, X.rows);
     if (rc)
         cli_error(cmd, "%s", fc_last_error());

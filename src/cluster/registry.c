@@ -2,6 +2,7 @@
  * its run function in cluster.h and add one line to `methods`. */
 #include "facecluster/cluster.h"
 #include "facecluster/estimate_k.h"
+#include "facecluster/cluster_more.h"
 
 #include <string.h>
 
@@ -25,7 +26,7 @@ void fc_cluster_params_init(fc_cluster_params *p)
     p->bin_seeding = 0;
     p->cluster_all = 1;
     p->ms_max_iter = 300;
-    p->threshold = 1.0;
+    p->threshold = 0; /* per-method defaults, measured (cluster_more.h) */
     p->cw_iterations = 100;
 }
 
@@ -35,6 +36,12 @@ static const fc_cluster_method methods[] = {
      fc_agglomerative},
     {"dbscan", "DBSCAN (eps, min_samples); -1 = noise", 0, fc_dbscan},
     {"meanshift", "mean-shift, flat kernel (bandwidth given or estimated)", 0, fc_meanshift},
+    {"spectral", "spectral clustering (rbf or nearest_neighbors affinity, k-means on the embedding)", 1,
+     fc_spectral},
+    {"hdbscan", "HDBSCAN (min_cluster_size, min_samples, excess of mass); -1 = noise", 0, fc_hdbscan},
+    {"graph", "connected components of the graph linking faces closer than --threshold", 0, fc_graph_cc},
+    {"chinese_whispers", "Chinese whispers on the --threshold graph (dlib), --cw-iterations passes", 0,
+     fc_chinese_whispers},
 };
 
 const fc_cluster_method *fc_cluster_methods(size_t *count)

@@ -1,0 +1,56 @@
+/* graph_cc.c — threshold-graph connected components (see cluster_more.h): link every pair of rows closer
+ * than p->threshold and return the connected components, as photo managers group faces. Distances are
+ * computed block by block (never the whole N×N matrix) and merged with a union-find, so memory is
+ * O(N·block). */
+#include "facecluster/cluster_more.h"
+#include "facecluster/distance.h"
+#include "facecluster/labels.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int uf_find(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]]; /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
+
+int fc_graph_cc(const fc_mat *X, const fc_cluster_params *p, int *labels)
+{
+    size_t n = X->rows, block = 256;
+    if (p->threshold < 0 || isnan(p->threshold))
+        return fc_fail(FC_EARG, "graph: threshold must be >= 0 (got %g)", p->threshold);
+    double thr = p->threshold > 0 ? p->threshold : FC_GRAPH_THRESHOLD, t2 = thr * thr;
+    int *parent = fc_malloc(n, sizeof(int));
+    double *norms = fc_malloc(n, sizeof(double));
+    double *buf = fc_malloc(block * (n ? n : 1), sizeof(double));
+    if (!parent || !norms || !buf) {
+        free(parent), free(norms), free(buf);
+        return fc_fail(FC_ENOMEM, "graph: out of memory for %zu rows", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        parent[i] = (int)i;
+    fc_row_sqnorms(X, norms);
+    for (size_t i0 = 0; i0 < n; i0 += block) {
+        size_t i1 = i0 + block < n ? i0 + block : n;
+        /* only j > i is needed: the upper triangle of this block row */
+        fc_sqdist_block(X, norms, i0, i1, i0, n, buf);
+        size_t w = n - i0;
+        for (size_t a = 0; a < i1 - i0; a++)
+            for (size_t b = a + 1; b < w; b++)
+                if (buf[a * w + b] < t2) {
+                    int ra = uf_find(parent, (int)(i0 + a)), rb = uf_find(parent, (int)(i0 + b));
+                    if (ra != rb)
+                        parent[ra > rb ? ra : rb] = ra < rb ? ra : rb;
+                }
+    }
+    for (size_t i = 0; i < n; i++)
+        labels[i] = uf_find(parent, (int)i);
+    free(parent), free(norms), free(buf);
+    if (fc_labels_canonical(labels, n) < 0)
+        return fc_fail(FC_ENOMEM, "graph: out of memory relabelling");
+    return FC_OK;
+}

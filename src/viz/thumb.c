@@ -1,0 +1,61 @@
+/* thumb.c — face thumbnails cut from photos with libvips (see fc_face_thumbnail in html.h). */
+#include "facecluster/html.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <vips/vips.h>
+
+static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
+static int vips_ok;
+
+static void start_vips(void) { vips_ok = VIPS_INIT("facecluster") == 0; }
+
+int fc_face_thumbnail(const char *image_path, double x1, double y1, double x2, double y2, int img_w, int img_h,
+                      double margin, int size, const char *out_path)
+{
+    pthread_once(&vips_once, start_vips);
+    if (!vips_ok)
+        return fc_fail(FC_EUNSUP, "libvips could not start");
+    if (!(x2 > x1 && y2 > y1) || size < 8)
+        return fc_fail(FC_EARG, "%s: bad face box (%g %g %g %g) or size %d", image_path, x1, y1, x2, y2, size);
+    VipsImage *raw = vips_image_new_from_file(image_path, NULL), *img = NULL, *crop = NULL, *thumb = NULL;
+    int rc = FC_OK;
+    if (!raw) {
+        vips_error_clear();
+        return fc_fail(FC_EIO, "%s: cannot read the image", image_path);
+    }
+    /* the box refers to the upright image unless the stored size is the one that matches */
+    int W = vips_image_get_width(raw), H = vips_image_get_height(raw);
+    if (img_w > 0 && img_h > 0 && W == img_w && H == img_h) {
+        img = raw;
+        g_object_ref(img);
+    } else if (vips_autorot(raw, &img, NULL)) {
+        rc = fc_fail(FC_EFORMAT, "%s: cannot orient the image", image_path);
+        goto done;
+    }
+    W = vips_image_get_width(img);
+    H = vips_image_get_height(img);
+    double side = fmax(x2 - x1, y2 - y1) * (1 + 2 * margin), cx = (x1 + x2) / 2, cy = (y1 + y2) / 2;
+    int left = (int)floor(cx - side / 2), top = (int)floor(cy - side / 2), s = (int)ceil(side);
+    int l = left < 0 ? 0 : left, t = top < 0 ? 0 : top;
+    int r = left + s > W ? W : left + s, b = top + s > H ? H : top + s;
+    if (r - l < 2 || b - t < 2) {
+        rc = fc_fail(FC_EARG, "%s: the face box lies outside the %dx%d image", image_path, W, H);
+        goto done;
+    }
+    if (vips_crop(img, &crop, l, t, r - l, b - t, NULL) ||
+        vips_thumbnail_image(crop, &thumb, size, "height", size, NULL) ||
+        vips_image_write_to_file(thumb, out_path, NULL)) {
+        rc = fc_fail(FC_EIO, "%s: cannot write the thumbnail (%s)", out_path, vips_error_buffer());
+        vips_error_clear();
+    }
+done:
+    if (thumb)
+        g_object_unref(thumb);
+    if (crop)
+        g_object_unref(crop);
+    if (img)
+        g_object_unref(img);
+    g_object_unref(raw);
+    return rc;
+}
