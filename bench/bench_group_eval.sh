@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench_group_eval.sh — the `facecluster group` proof on an LFW slice treated as an unlabelled photo folder:
 # the first N_IMAGES images of LFW in directory order (whole person folders, read in place; identities are
-# hidden from the tool and used only by scripts/group_score.py). Incremental check: group half of every
-# person's photos (alternate files), then add the rest (run 2); compare with grouping everything at once
-# (same store, people cleared) by ARI, and check that no person of run 1 was renumbered.
+# hidden from the tool and used only by scripts/group_score.py). Incremental check: group every other
+# file of the slice (so most people's photos are split between the halves), then add the rest (run 2);
+# compare with grouping everything at once (same store, people cleared) by ARI, and check that no person of
+# run 1 was renumbered.
 # Usage: bench/bench_group_eval.sh [N_IMAGES=2000] [WORKDIR=/tmp/fc_group_eval]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

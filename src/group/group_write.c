@@ -27,7 +27,7 @@ void fc_person_folder(int64_t id, const char *name, char *buf, size_t len)
         while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '.')) o--;
         /* never collide with the tool's own folders */
         buf[o] = 0;
-        if (!strcmp(buf, "unknown") || !strncmp(buf, "person_", 7)) o = 0;
+        if (!strcmp(buf, "unknown") || !strncmp(buf, "person_", 7) || !strcmp(buf, "index.html")) o = 0;
     }
     if (o == 0) snprintf(buf, len, "person_%03lld", (long long)id);
     else buf[o] = 0;
