@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(void)
 {
@@ -23,7 +24,13 @@ static void usage(void)
 
 static int info(const char *models, const char *file, int batch, int h, int w)
 {
-    char path[4096];
+    char path[4096], local[4096];
+    struct stat st_file;
+    /* a bare name that exists here is that file (as for any command); otherwise a model to search for */
+    if (!strchr(file, '/') && stat(file, &st_file) == 0) {
+        snprintf(local, sizeof local, "./%s", file);
+        file = local;
+    }
     if (fc_nn_find_model(models, file, path, sizeof path)) {
         cli_error("model", "%s", fc_last_error());
         return EXIT_FAILURE_;
