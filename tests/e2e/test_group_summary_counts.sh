@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The summary line of `facecluster group`: the photo count equals the sum of its parts in parentheses;
-# unusable files are counted apart (it used to print "3 photos (1 with faces, 0 without a face, 0 duplicates, 2 unusable)"
-# for 1 photo and 2 unusable files, i.e. parts that do not add up to the total).
+# unusable files are counted apart (it used to print "1 photos (1 with faces, 0 without a face, 0 duplicates, 2 unusable)",
+# with the unusable files inside the parentheses though not in the total).
 set -u
 FC=${FC_BIN:-build/facecluster}
 SHARED=${FC_SHARED:-../shared}
