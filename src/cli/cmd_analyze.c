@@ -679,6 +679,9 @@ int cmd_analyze(int argc, char **argv)
         say("%s: %zu faces of %zu people (of %zu faces, %zu people loaded)%s%s", d->name, d->X.rows, d->truth.k, n0,
             k0, d->image_root[0] ? "; photos in " : "; no photo folder found (galleries without thumbnails)",
             d->image_root);
+        if (d->truth.k < 2) /* every score would compare against one person: say so instead of ARI 1.000 */
+            fc_warn("analyze %s: only %zu identity, so the scores mean nothing; a photo folder must hold one "
+                    "subfolder per person (PERSON/IMAGE)", d->name, d->truth.k);
         snprintf(path, sizeof path, "%s/datasets/%s", out, d->name);
         if (mkdirs(path)) {
             cli_error(CMD, "%s: cannot create: %s", path, strerror(errno));
