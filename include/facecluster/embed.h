@@ -33,7 +33,8 @@ typedef struct fc_embed_opts {
     const char *pattern;   /* FC_LABEL_PATTERN */
     int min_images;        /* 0 or 1 = no filter */
     int all_faces;
-    int keep_central;      /* labelled mode: keep the face nearest the photo centre instead of the largest */
+    int keep_central;
+    int retry_pad;         /* >0: when no face is found, retry with this many edge-replicated pixels around */      /* labelled mode: keep the face nearest the photo centre instead of the largest */
     int flip;              /* also store the mirrored crop's embedding */
     int max_side;          /* working size; 0 = FC_IMAGE_DEFAULT_MAX_SIDE, <0 = unlimited */
     fc_mtcnn_opts det;

@@ -9,7 +9,7 @@
  *    for duplicate detection; group_meta(key, value) remembers the last run's settings (method, threshold,
  *    model, link mode, output folder) so that `people name/merge` can rewrite the output.
  *  - fc_group_run: embeds every photo under opts.dirs (fc_embed_run, all faces, no labels; resumable),
- *    drops byte-identical duplicates (content hash, confirmed byte by byte; the first path in sort order is
+ *    drops byte-identical duplicates (content hash, confirmed byte by byte; the photo stored first is
  *    kept and the others are reported), attaches faces that belong to no person yet to the nearest existing
  *    person within the threshold (fc_group_assign), clusters the rest (fc_group_cluster, cannot-link per
  *    photo) and makes a new person of every cluster with at least opts.min_faces faces (ids allocated by

@@ -114,7 +114,8 @@ int cmd_group(int argc, char **argv)
         return EXIT_FAILURE_;
     }
     fprintf(stderr,
-            "group: %ld photos (%ld with faces, %ld without a face, %ld duplicates counted once, %ld unusable), "
+            "group: %ld photos (%ld with faces, %ld without a face, %ld duplicates counted once); %ld unusable "
+            "files skipped in this run; "
             "%ld faces -> %ld people (%ld new; %ld faces added to known people), %ld unknown faces; %s linkage, "
             "threshold %.3g; %.1f s\n",
             s.photos, s.photos_with_faces, s.noface, s.duplicates, s.unusable, s.faces, s.people, s.new_people,

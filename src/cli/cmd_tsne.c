@@ -8,6 +8,9 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <errno.h>
+#include <unistd.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +106,24 @@ int cmd_tsne(int argc, char **argv)
     if (truth && pred) {
         cli_error("tsne", "give --truth or --pred, not both");
         return EXIT_USAGE;
+    }
+    if (out) { /* before the map is computed (minutes on a big set), not after */
+        const char *dot = strrchr(out, '.');
+        if (!dot || (strcasecmp(dot, ".png") && strcasecmp(dot, ".svg") && strcasecmp(dot, ".pdf"))) {
+            cli_error("tsne", "%s: unknown figure type (use .png, .svg or .pdf)", out);
+            return EXIT_USAGE;
+        }
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", out);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = 0;
+        else
+            snprintf(dir, sizeof dir, ".");
+        if (access(dir, W_OK)) {
+            cli_error("tsne", "%s: cannot write into %s: %s", out, dir, strerror(errno));
+            return EXIT_FAILURE_;
+        }
     }
     if (quiet)
         fc_set_quiet(1);

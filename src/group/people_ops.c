@@ -99,9 +99,11 @@ int fc_people_merge(const char *db, int64_t into, int64_t from, long *dropped)
     sqlite3 *h;
     int rc = gc_open(db, &h);
     if (rc) return rc;
-    if (!person_exists(h, into) || !person_exists(h, from)) {
+    /* which one is missing is decided while the store is open (it used to be asked after closing it) */
+    int64_t missing = !person_exists(h, into) ? into : !person_exists(h, from) ? from : 0;
+    if (missing) {
         sqlite3_close(h);
-        return fc_fail(FC_EARG, "no person %lld in %s", (long long)(person_exists(h, into) ? from : into), db);
+        return fc_fail(FC_EARG, "no person %lld in %s", (long long)missing, db);
     }
     char sql[512];
     rc = gc_exec(h, "BEGIN");

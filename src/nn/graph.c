@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define MAX_FILE ((size_t)1 << 31)
@@ -524,6 +525,11 @@ int fc_nn_load(const char *path, fc_nn_model **out)
     FILE *f = fopen(path, "rb");
     if (!f)
         return fc_fail(FC_EIO, "%s: cannot open model file (run scripts/fetch_models.sh?)", path);
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return fc_fail(FC_EIO, "%s: is a directory, not a model file", path);
+    }
     uint8_t *buf = NULL;
     long len = -1;
     if (fseek(f, 0, SEEK_END) == 0)

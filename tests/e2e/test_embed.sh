@@ -7,7 +7,7 @@ set -u
 FC=${FC_BIN:-build/facecluster}
 SH=${FC_SHARED:-../shared}
 PY=/usr/bin/python3
-names="embed_keep_rule embed_bad_inputs embed_resume embed_pattern_labels embed_min_images embed_kill_resume embed_lfw_verify"
+names="embed_retry_pad embed_keep_rule embed_bad_inputs embed_resume embed_pattern_labels embed_min_images embed_kill_resume embed_lfw_verify"
 if [ ! -d "$SH/data/orl" ] || [ ! -d "$SH/data/lfw" ] || [ ! -d "$SH/data/detection" ]; then
     for n in $names; do echo "SKIP $n: skipped: $SH/data (orl, lfw, detection) not found"; done; exit 0
 fi
@@ -111,6 +111,24 @@ cmp -s "$T/f.tsv" "$T/k.tsv" || fails="$fails tsv-differs"
 cmp -s "$T/f.txt" "$T/k.txt" || fails="$fails truth-differs"
 [ "$(count "$T/kill.db" "select count(*) from faces")" = 18 ] || fails="$fails face-count"
 [ -z "$fails" ] && ok embed_kill_resume || bad embed_kill_resume "$fails (killed after $partial photos)"
+
+# ---- --retry-pad recovers a tight crop MTCNN misses (bbt) ----
+fails=""
+B="$SH/data/bbt/bernadette/bernadette5.png"
+if [ -f "$B" ]; then
+    mkdir -p "$T/bbt/bernadette"; cp "$B" "$T/bbt/bernadette/"
+    "$FC" embed "$T/bbt" --db "$T/bbt0.db" --labels folder 2>"$T/err"; [ $? -eq 1 ] || fails="$fails no-pad-exit"
+    grep -q "bernadette5.png: no face found" "$T/err" || fails="$fails no-pad-reason"
+    "$FC" embed "$T/bbt" --db "$T/bbt1.db" --labels folder --retry-pad 24 --quiet 2>/dev/null; [ $? -eq 0 ] || fails="$fails pad-exit"
+    $PY -c "
+import sqlite3,sys
+b = sqlite3.connect(sys.argv[1]).execute('select x1, y1, x2, y2 from faces').fetchall()
+assert len(b) == 1 and -40 < b[0][0] < b[0][2] < 190 and -40 < b[0][1] < b[0][3] < 190 and b[0][2] - b[0][0] > 60, b
+" "$T/bbt1.db" || fails="$fails pad-box"
+    [ -z "$fails" ] && ok embed_retry_pad || bad embed_retry_pad "$fails"
+else
+    echo "SKIP embed_retry_pad: skipped: $B not found"
+fi
 
 # ---- which face represents a labelled photo: largest vs nearest the centre (golden 3-face photo) ----
 fails=""
