@@ -125,7 +125,7 @@ def main():
 
     # Mean-shift
     for label, X, y, path in sets:
-        for bw in (0.7, 0.9):
+        for bw in ((0.7,) if label.startswith("lfw3") else (0.7, 0.9)):  # sklearn is slow on the lfw3 slice
             ref = MeanShift(bandwidth=bw).fit_predict(X)
             check("meanshift_%s_bw%g" % (label, bw), ref, fc(path, "--method", "meanshift", "--bandwidth", bw))
         if label in ("yale", "personal"):
