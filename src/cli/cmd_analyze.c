@@ -267,6 +267,32 @@ static int write_tables(const char *out, const fc_report_item *items, size_t n)
     return 0;
 }
 
+/* --large-skip / --large-slow: every comma-separated item must name a method (with `@true`/`@auto` where
+ * allowed); a typo used to be accepted and then match nothing. */
+static int check_method_list(const char *opt, const char *list, int allow_k_tag)
+{
+    const char *p = list;
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[96];
+        snprintf(item, sizeof item, "%.*s", (int)(len < 95 ? len : 95), p);
+        char *at = strchr(item, '@');
+        int ok = 1;
+        if (at) {
+            ok = allow_k_tag && (!strcmp(at + 1, "true") || !strcmp(at + 1, "auto"));
+            *at = 0;
+        }
+        if (!ok || !item[0] || !fc_cluster_find(item)) {
+            cli_error(CMD, "%s: '%.*s' is not a method%s (facecluster evaluate --help lists them)", opt, (int)len, p,
+                      allow_k_tag ? " or METHOD@true / METHOD@auto" : "");
+            return -1;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
 /* Parses --errors "METHOD[:NAME=V]" (NULL = DBSCAN) into job; *pname_set tells whether a parameter was
  * given. Checked before any work starts, so a typo does not surface only after the whole protocol. */
 static int parse_errors_spec(const char *spec, fc_eval_job *job, int *pname_set)
@@ -576,7 +602,8 @@ int cmd_analyze(int argc, char **argv)
     {
         fc_eval_job probe;
         int probe_p = 0;
-        if (parse_errors_spec(errors_spec, &probe, &probe_p))
+        if (parse_errors_spec(errors_spec, &probe, &probe_p) || check_method_list("--large-skip", cfg.large_skip, 1) ||
+            check_method_list("--large-slow", cfg.large_slow, 0))
             return EXIT_USAGE;
     }
     if (nsets == 0) {
