@@ -9,7 +9,7 @@ Usage: eval_detection.py [FC_BIN] [SHARED]"""
 import os, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
-fc = sys.argv[1] if len(sys.argv) > 1 else "build/facecluster"
+fc = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("FC_BIN", "build/facecluster")
 shared = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("FC_SHARED", "../shared")
 d = os.path.join(shared, "data", "detection")
 if not os.path.isdir(d):

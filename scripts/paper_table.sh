@@ -3,7 +3,8 @@
 # methods; DBSCAN min_samples 1; best eps / bandwidth of a sweep) on the shared embeddings with
 # `facecluster evaluate`, and prints a Markdown table beside the paper's numbers.
 #
-#   scripts/paper_table.sh [--update-readme]
+#   scripts/paper_table.sh [--assemble-only] [--update-readme]
+#   (--assemble-only rebuilds the table from the TSVs of a previous run in build/paper/)
 #
 # personal, orl, yale: the full protocol (30 runs, eps and bandwidth swept over 0.1 … 1.4).
 # lfw3 (7,606 faces): fewer runs and a narrower sweep around the optimum to keep the wall time in
@@ -18,9 +19,19 @@ mkdir -p "$OUT"
 LFW_RUNS=${LFW_RUNS:-10}
 LFW_RUNS_SLOW=${LFW_RUNS_SLOW:-3}
 LFW_RUNS_SPECTRAL=${LFW_RUNS_SPECTRAL:-1}
+ASSEMBLE_ONLY=0
+UPDATE_README=0
+for arg in "$@"; do
+    case $arg in
+    --assemble-only) ASSEMBLE_ONLY=1 ;;
+    --update-readme) UPDATE_README=1 ;;
+    *) echo "paper_table: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
 start=$SECONDS
 
 for set in personal orl yale lfw3; do
+    [ $ASSEMBLE_ONLY = 1 ] && break
     E=$SHARED/embeddings/$set
     if [ ! -f "$E/emb.npy" ]; then
         echo "paper_table: $E/emb.npy not found; skipping $set" >&2
@@ -41,7 +52,8 @@ for set in personal orl yale lfw3; do
     fi
     echo "$set: $((SECONDS - t0)) s" | tee "$OUT/$set.time" >&2
 done
-wall=$((SECONDS - start))
+if [ $ASSEMBLE_ONLY = 0 ]; then echo $((SECONDS - start)) > "$OUT/wall"; fi
+wall=$(cat "$OUT/wall" 2>/dev/null || echo 0)
 
 python3 - "$OUT" "$wall" <<'PYEOF' > "$OUT/table.md"
 import csv, os, sys
@@ -71,17 +83,16 @@ def cell(s, m):
         txt += " [%s run%s]" % (best["runs_ok"], "" if best["runs_ok"] == "1" else "s")
     return txt
 
-best = {}
-for s in sets:
-    vals = {m: max([float(r["ari_mean"]) for r in rows.get(s, []) if r["method"] == m and int(r["runs_ok"]) > 0]
-                   or [-9]) for m in names}
-    best[s] = max(vals, key=vals.get)
+def best_of(s, m):
+    return max([round(float(r["ari_mean"]), 3) for r in rows.get(s, []) if r["method"] == m
+                and int(r["runs_ok"]) > 0] or [-9])
+top = {s: max(best_of(s, m) for m in names) for s in sets}
 print("| method | personal | paper personal | LFW≥3 (lfw3) | paper LFW≥3 | ORL | Yale | paper MUCT |")
 print("|---|---|---|---|---|---|---|---|")
 for m in names:
     c = {s: cell(s, m) for s in sets}
     for s in sets:
-        if best.get(s) == m and c[s] != "–":
+        if c[s] != "–" and best_of(s, m) == top[s]:  # every method tied at the top (3 decimals)
             c[s] = "**" + c[s].replace(" (", "** (", 1) if " (" in c[s] else "**" + c[s] + "**"
     print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (names[m], c["personal"], paper[m][0], c["lfw3"],
                                                        paper[m][1], c["orl"], c["yale"], paper[m][2]))
@@ -95,7 +106,7 @@ print("Wall time on this machine (2 cores): %d s in all (%s)." % (wall, "; ".joi
 PYEOF
 cat "$OUT/table.md"
 
-if [ "${1:-}" = --update-readme ]; then
+if [ $UPDATE_README = 1 ]; then
     python3 - "$OUT/table.md" <<'PYEOF'
 import re, sys
 table = open(sys.argv[1]).read()

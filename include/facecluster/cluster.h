@@ -6,7 +6,9 @@
  *    cluster_all = 0). Label numbering is arbitrary; compare partitions up to relabelling.
  *  - Semantics and defaults follow scikit-learn 1.2 where sklearn has the method; fc_cluster_params_init
  *    sets those defaults. Results are deterministic for a given params.seed.
- *  - Methods that need K (`needs_k`) estimate it with fc_estimate_k when params.k == 0.
+ *  - Methods that need K (`needs_k`) estimate it with fc_estimate_k when params.k == 0 (fc_cluster_run;
+ *    agglomerative with distance_threshold > 0 needs no K). Calling a method's function directly
+ *    requires a valid K.
  *  - Methods never print; they return FC_* codes with fc_last_error() set (e.g. FC_ENOMEM when an
  *    O(N^2) structure would not fit in the machine's memory, with the size named).
  */

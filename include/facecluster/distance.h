@@ -9,6 +9,9 @@
  *    `norms` may be NULL (then computed on the fly). Call it from one thread; it lets BLAS thread.
  *  - fc_radius_neighbors lists, for every row, the rows within distance `radius` (itself included),
  *    as a CSR structure (offsets of length N+1, indices sorted ascending); memory is O(N·block + edges).
+ *    It screens pairs with a float32 GEMM over the upper triangle and decides every pair within a safety
+ *    margin of the radius with the exact double formula above, so the lists are those of the double
+ *    formula (`d² <= radius²`).
  */
 #ifndef FACECLUSTER_DISTANCE_H
 #define FACECLUSTER_DISTANCE_H

@@ -5,7 +5,8 @@
  *    extensions like .txt/.md/.json/.tsv/.csv/.xml/.npy/.db are ignored; files without an extension are
  *    tried, since the format is recognised by content), and for every photo not already stored with the
  *    same size, mtime and settings: decodes it (fc_image_load, working size opts.max_side), detects faces
- *    (MTCNN), keeps the most prominent face (largest box) in labelled mode or every face otherwise
+ *    (MTCNN), keeps the most prominent face (largest box; or, with keep_central, the face whose box centre
+ *    is nearest the photo centre) in labelled mode or every face otherwise
  *    (opts.all_faces keeps all in both), aligns each to 112×112, embeds (and the mirror image when opts.flip)
  *    and writes the photo and its faces in one transaction per batch of photos.
  *  - Each photo that cannot be used gets one line on stderr (fc_warn): "PATH: reason" where the reason is
@@ -32,6 +33,8 @@ typedef struct fc_embed_opts {
     const char *pattern;   /* FC_LABEL_PATTERN */
     int min_images;        /* 0 or 1 = no filter */
     int all_faces;
+    int keep_central;
+    int retry_pad;         /* >0: when no face is found, retry with this many edge-replicated pixels around */      /* labelled mode: keep the face nearest the photo centre instead of the largest */
     int flip;              /* also store the mirrored crop's embedding */
     int max_side;          /* working size; 0 = FC_IMAGE_DEFAULT_MAX_SIDE, <0 = unlimited */
     fc_mtcnn_opts det;

@@ -28,7 +28,8 @@ typedef struct fc_embedder_spec {
     int bgr;              /* 1: the model wants BGR channel order */
     int prewhiten;        /* 1: FaceNet per-image standardisation instead of mean/scale */
     int batch;            /* faces per inference batch (default 32) */
-    const char *output;   /* substring of the output tensor name to use, or NULL for output 0 */
+    const char *output;   /* substring of the output tensor name to use, or NULL for output 0 (the string
+                           * must outlive the embedder: the spec is copied, the string is not) */
 } fc_embedder_spec;
 
 typedef struct fc_embedder fc_embedder;

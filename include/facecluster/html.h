@@ -41,9 +41,10 @@ int fc_html_table_tsv(fc_html *h, const char *tsv_path);
 /* A figure: <img src=rel_path> with a caption (alt text defaults to the caption). */
 void fc_html_figure(fc_html *h, const char *rel_path, const char *caption, const char *alt);
 
-/* A gallery row: a title line (e.g. "cluster 3 — 12 faces"), then items, then end. `bad` items are
- * framed in red (e.g. a face whose identity differs from its cluster's majority). */
-void fc_html_gallery_begin(fc_html *h, const char *title, const char *note);
+/* A gallery row: a title line (e.g. "cluster 3 — 12 faces") led by a colour swatch when rgb is not NULL
+ * (the cluster's colour on the map), then items, then end. `bad` items are framed in red (e.g. a face
+ * whose identity differs from its cluster's majority). */
+void fc_html_gallery_begin(fc_html *h, const char *title, const char *note, const double *rgb);
 void fc_html_gallery_item(fc_html *h, const char *img_rel, const char *caption, const char *tooltip, int bad);
 void fc_html_gallery_end(fc_html *h);
 

@@ -19,7 +19,10 @@
  *  - Threads: one thread pool (OpenMP, default: all cores). Convolutions and FC layers are split into
  *    row (or column) blocks, each thread running im2col + a single-threaded OpenBLAS SGEMM + the fused
  *    bias/activation on its block; fc_nn_run sets OpenBLAS to one thread for its duration and restores the
- *    previous count afterwards, so the two never oversubscribe the cores.
+ *    previous count afterwards, so the two never oversubscribe the cores. A batch of >= 2×threads samples
+ *    runs batch-parallel (each thread pushes 2-sample chunks through the whole graph). To run several
+ *    models at once from your own threads, call fc_nn_set_threads(1) first (it also sets OpenBLAS to one
+ *    thread); fc_nn_run then leaves the global OpenBLAS count alone.
  */
 #ifndef FACECLUSTER_NN_H
 #define FACECLUSTER_NN_H

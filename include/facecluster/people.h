@@ -9,7 +9,7 @@
  *    for duplicate detection; group_meta(key, value) remembers the last run's settings (method, threshold,
  *    model, link mode, output folder) so that `people name/merge` can rewrite the output.
  *  - fc_group_run: embeds every photo under opts.dirs (fc_embed_run, all faces, no labels; resumable),
- *    drops byte-identical duplicates (content hash, confirmed byte by byte; the first path in sort order is
+ *    drops byte-identical duplicates (content hash, confirmed byte by byte; the photo stored first is
  *    kept and the others are reported), attaches faces that belong to no person yet to the nearest existing
  *    person within the threshold (fc_group_assign), clusters the rest (fc_group_cluster, cannot-link per
  *    photo) and makes a new person of every cluster with at least opts.min_faces faces (ids allocated by
@@ -78,8 +78,9 @@ int fc_people_name(const char *db, int64_t id, const char *name);
 int fc_people_merge(const char *db, int64_t into, int64_t from, long *dropped);
 /* The folder name of a person: the sanitised name, or person_NNN. */
 void fc_person_folder(int64_t id, const char *name, char *buf, size_t len);
-/* Last output folder and link mode recorded in the store (out_dir NULL when never written). */
-int fc_group_last_output(const char *db, char **out_dir, fc_link_mode *link);
+/* The last output folder recorded in the store (*out_dir NULL when never written), and the link mode
+ * `for_dir` (or, when NULL, that last folder) was written with (hard when unknown). */
+int fc_group_last_output(const char *db, const char *for_dir, char **out_dir, fc_link_mode *link);
 /* TSV of every face: path, face_index, x1, y1, x2, y2, person id (0 = unknown), duplicate flag. */
 int fc_group_faces_tsv(const char *db, const char *out_path);
 

@@ -11,7 +11,7 @@
  *    shape changes too (circle, square, triangle, diamond, …), so 20×6 groups stay distinct. A legend
  *    is drawn when opts.legend and n_groups ≤ 20 (names from group_names, else "group i").
  *  - fc_plot_lines: one line per series with markers, and a translucent band y ± band[i] when band
- *    is not NULL; legend with the series names.
+ *    is not NULL; legend with the series names; colour and dash pattern per series (see fc_series).
  *  - fc_plot_bars: grouped bars, values[g * n_series + s] for category g and series s, optional
  *    error bars (err, same layout, may be NULL); fc_plot_heatmap: a rows × cols grid of values with
  *    each cell written in it, coloured on a sequential scale from vmin to vmax (NaN = data range); its
@@ -41,6 +41,8 @@ typedef struct fc_series {
     const char *name;
     const double *x, *y, *band; /* band may be NULL */
     size_t n;
+    int color; /* 0: the series' position in the palette; c > 0: palette colour c - 1 */
+    int dash;  /* 0 solid, 1 dashed, 2 dotted, 3 dash-dot (e.g. one colour per dataset, one dash per method) */
 } fc_series;
 
 int fc_plot_lines(const char *path, const fc_series *series, size_t n_series, const fc_plot_opts *o);

@@ -21,9 +21,14 @@ enum {
 /* Prints "facecluster CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Loads an embedding matrix (.npy; later also a face store .db), L2-normalising rows unless
+/* Loads an embedding matrix (.npy, or a face store .db: every face, ordered by photo path then face index;
+ * identities via cli_load_store_truth), L2-normalising rows unless
  * `no_normalize`, with a warning when the input was far from unit norm. */
 int cli_load_embeddings(const char *cmd, const char *path, int no_normalize, fc_mat *X);
+
+/* The identities stored with a face store's faces, in the row order of cli_load_embeddings(db). */
+struct fc_truth;
+int cli_load_store_truth(const char *cmd, const char *db, struct fc_truth *truth);
 
 /* Strict number parsing for option values; print a usage error naming `opt` and return -1 on failure. */
 int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo, long hi, int *out);

@@ -50,6 +50,24 @@ int cli_load_embeddings(const char *cmd, const char *path, int no_normalize, fc_
     return FC_OK;
 }
 
+int cli_load_store_truth(const char *cmd, const char *db, fc_truth *truth)
+{
+    fc_mat X;
+    int rc = fc_store_load(db, NULL, 0, &X, truth, NULL);
+    if (rc) {
+        cli_error(cmd, "%s", fc_last_error());
+        return rc;
+    }
+    size_t rows = X.rows;
+    fc_mat_free(&X);
+    if (truth->n != rows) {
+        cli_error(cmd, "%s: some faces have no identity (embed with --labels)", db);
+        fc_truth_free(truth);
+        return FC_EFORMAT;
+    }
+    return FC_OK;
+}
+
 int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo, long hi, int *out)
 {
     char *end;

@@ -268,14 +268,39 @@ static int write_tables(const char *out, const fc_report_item *items, size_t n)
     return 0;
 }
 
-/* The clustering whose errors are shown: spec "METHOD[:NAME=V]" or NULL = DBSCAN at the best eps. */
-static int error_analysis(const char *spec, const fc_dataset *d, const fc_study *st, fc_page_dataset *pd,
-                          fc_error_report *er, char *setting, size_t setting_len)
+/* --large-skip / --large-slow: every comma-separated item must name a method (with `@true`/`@auto` where
+ * allowed); a typo used to be accepted and then match nothing. */
+static int check_method_list(const char *opt, const char *list, int allow_k_tag)
 {
-    fc_eval_job job;
-    memset(&job, 0, sizeof job);
-    fc_cluster_params_init(&job.params);
-    job.params.min_samples = 1;
+    const char *p = list;
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[96];
+        snprintf(item, sizeof item, "%.*s", (int)(len < 95 ? len : 95), p);
+        char *at = strchr(item, '@');
+        int ok = 1;
+        if (at) {
+            ok = allow_k_tag && (!strcmp(at + 1, "true") || !strcmp(at + 1, "auto"));
+            *at = 0;
+        }
+        if (!ok || !item[0] || !fc_cluster_find(item)) {
+            cli_error(CMD, "%s: '%.*s' is not a method%s (facecluster evaluate --help lists them)", opt, (int)len, p,
+                      allow_k_tag ? " or METHOD@true / METHOD@auto" : "");
+            return -1;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Parses --errors "METHOD[:NAME=V]" (NULL = DBSCAN) into job; *pname_set tells whether a parameter was
+ * given. Checked before any work starts, so a typo does not surface only after the whole protocol. */
+static int parse_errors_spec(const char *spec, fc_eval_job *job, int *pname_set)
+{
+    memset(job, 0, sizeof *job);
+    fc_cluster_params_init(&job->params);
+    job->params.min_samples = 1;
     char method[64] = "dbscan", pname[32] = "";
     double pval = NAN;
     if (spec) {
@@ -288,20 +313,38 @@ static int error_analysis(const char *spec, const fc_dataset *d, const fc_study 
                 return EXIT_USAGE;
             }
             snprintf(pname, sizeof pname, "%.*s", (int)(eq - colon - 1), colon + 1);
-            pval = strtod(eq + 1, NULL);
+            char *end;
+            pval = strtod(eq + 1, &end);
+            if (end == eq + 1 || *end) {
+                cli_error(CMD, "--errors: '%s' is not a number (METHOD[:NAME=VALUE])", eq + 1);
+                return EXIT_USAGE;
+            }
         }
     }
-    job.method = fc_cluster_find(method);
-    if (!job.method) {
+    job->method = fc_cluster_find(method);
+    if (!job->method) {
         cli_error(CMD, "--errors: unknown method '%s'", method);
         return EXIT_USAGE;
     }
-    if (pname[0]) {
-        if (fc_param_set(&job, pname, pval)) {
-            cli_error(CMD, "--errors: %s", fc_last_error());
-            return EXIT_USAGE;
-        }
-    } else {
+    *pname_set = pname[0] != 0;
+    if (pname[0] && fc_param_set(job, pname, pval)) {
+        cli_error(CMD, "--errors: %s", fc_last_error());
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* The clustering whose errors are shown: spec "METHOD[:NAME=V]" or NULL = DBSCAN at the best eps. */
+static int error_analysis(const char *spec, const fc_dataset *d, const fc_study *st, fc_page_dataset *pd,
+                          fc_error_report *er, char *setting, size_t setting_len)
+{
+    fc_eval_job job;
+    int pname_set = 0;
+    int prc = parse_errors_spec(spec, &job, &pname_set);
+    if (prc)
+        return prc;
+    const char *method = job.method->name;
+    if (!pname_set) {
         /* the best value of the method's sweep in this study, if it was swept */
         for (int k = 0; k < 2; k++) {
             long b = fc_study_best(st, method, k ? FC_K_AUTO : FC_K_TRUE);
@@ -557,6 +600,13 @@ int cmd_analyze(int argc, char **argv)
         s->photos = !is_file(p); /* no embeddings here: a photo folder <person>/<image> */
         nsets++;
     }
+    {
+        fc_eval_job probe;
+        int probe_p = 0;
+        if (parse_errors_spec(errors_spec, &probe, &probe_p) || check_method_list("--large-skip", cfg.large_skip, 1) ||
+            check_method_list("--large-slow", cfg.large_slow, 0))
+            return EXIT_USAGE;
+    }
     if (nsets == 0) {
         nsets = discover(shared, from_photos, sets, MAX_SETS);
         if (nsets == 0) {
@@ -657,6 +707,9 @@ int cmd_analyze(int argc, char **argv)
         say("%s: %zu faces of %zu people (of %zu faces, %zu people loaded)%s%s", d->name, d->X.rows, d->truth.k, n0,
             k0, d->image_root[0] ? "; photos in " : "; no photo folder found (galleries without thumbnails)",
             d->image_root);
+        if (d->truth.k < 2) /* every score would compare against one person: say so instead of ARI 1.000 */
+            fc_warn("analyze %s: only %zu identity, so the scores mean nothing; a photo folder must hold one "
+                    "subfolder per person (PERSON/IMAGE)", d->name, d->truth.k);
         snprintf(path, sizeof path, "%s/datasets/%s", out, d->name);
         if (mkdirs(path)) {
             cli_error(CMD, "%s: cannot create: %s", path, strerror(errno));

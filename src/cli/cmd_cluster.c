@@ -150,6 +150,10 @@ int cmd_cluster(int argc, char **argv)
         cli_error(cmd, "unknown method '%s' (see --help)", mname);
         return EXIT_USAGE;
     }
+    if (p.k > 0 && p.distance_threshold > 0) { /* sklearn: exactly one of n_clusters, distance_threshold */
+        cli_error(cmd, "give --k or --distance-threshold, not both (the threshold would silently win)");
+        return EXIT_USAGE;
+    }
     if (m->run == fc_hdbscan && !ms_given)
         p.min_samples = 0; /* HDBSCAN's min_samples defaults to min_cluster_size, not DBSCAN's 5 */
     fc_mat X;

@@ -21,7 +21,7 @@ static void on_sigint(int sig)
 static void usage(void)
 {
     printf("usage: facecluster embed DIR... --db faces.db [--labels folder|pattern:REGEX] [--min-images N]\n"
-           "                        [--all-faces] [--flip] [--min-face PX] [--max-side PX] [--models DIR]\n"
+           "                        [--all-faces] [--keep largest|central] [--retry-pad PX] [--flip] [--min-face PX] [--max-side PX] [--models DIR]\n"
            "                        [--threads N] [--batch N] [--limit N] [--quiet]\n\n"
            "Finds the faces in every photo under each DIR (recursively; format recognised by content), aligns\n"
            "them and stores box, landmarks, score, a thumbnail and the MobileFaceNet embedding in the SQLite\n"
@@ -32,7 +32,12 @@ static void usage(void)
            "  --labels pattern:RE   identity = first group of RE matched on the file name, e.g.\n"
            "                        pattern:'i([0-9]{3})' for MUCT (i000qa-fn.jpg -> 000); \\d works too\n"
            "  --min-images N        labelled mode: keep only people with at least N photos\n"
-           "  --all-faces           keep every face (default: every face without --labels, else the largest)\n"
+           "  --all-faces           keep every face (default: every face without --labels, else one)\n"
+           "  --keep largest|central  labelled mode: which face represents the photo: the largest box (default,\n"
+           "                        as the reference embeddings) or the one nearest the photo centre (LFW-style\n"
+           "                        photos centred on their subject: LFW verification 98.3 -> 99.3 %%)\n"
+           "  --retry-pad PX        when no face is found, try again with a PX-pixel border (edge pixels\n"
+           "                        repeated): recovers tight crops that fill the frame (e.g. 24)\n"
            "  --flip                also embed each face's mirror image (for test-time flip fusion)\n"
            "  --min-face PX         smallest face to detect, >= 12 (default 20)\n"
            "  --max-side PX         working size: larger photos are shrunk on load so that their longest side\n"
@@ -55,7 +60,8 @@ int cmd_embed(int argc, char **argv)
         {"flip", no_argument, 0, 'f'},           {"min-face", required_argument, 0, 'm'},
         {"max-side", required_argument, 0, 's'}, {"models", required_argument, 0, 'M'},
         {"threads", required_argument, 0, 't'},  {"batch", required_argument, 0, 'b'},
-        {"limit", required_argument, 0, 'L'},    {"quiet", no_argument, 0, 'q'},
+        {"limit", required_argument, 0, 'L'},    {"quiet", no_argument, 0, 'q'},       {"keep", required_argument, 0, 'k'},
+        {"retry-pad", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     fc_embed_opts o = fc_embed_opts_default();
     int c, v;
@@ -76,6 +82,15 @@ int cmd_embed(int argc, char **argv)
         case 'n': if (cli_parse_int("embed", "--min-images", optarg, 0, 1000000, &o.min_images)) return EXIT_USAGE; break;
         case 'a': o.all_faces = 1; break;
         case 'f': o.flip = 1; break;
+        case 'P': if (cli_parse_int("embed", "--retry-pad", optarg, 0, 4096, &o.retry_pad)) return EXIT_USAGE; break;
+        case 'k':
+            if (!strcmp(optarg, "largest")) o.keep_central = 0;
+            else if (!strcmp(optarg, "central")) o.keep_central = 1;
+            else {
+                cli_error("embed", "--keep expects 'largest' or 'central', got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'm':
             if (cli_parse_double("embed", "--min-face", optarg, 12, 100000, &dv)) return EXIT_USAGE;
             o.det.min_size = dv;

@@ -27,8 +27,10 @@ static void usage(void)
            "Clusters R random subsets of the rows with each method and scores every run against the\n"
            "truth; prints mean and 2·std (population) per method / parameter value and score.\n\n"
            "input:\n"
-           "  --emb FILE             embeddings (.npy, N x D); rows are L2-normalised unless --no-normalize\n"
-           "  --truth FILE           identities, one per line (or a TSV column with --truth-column N)\n"
+           "  --emb FILE             embeddings (.npy, N x D, or a face store .db from `facecluster embed`);\n"
+           "                         rows are L2-normalised unless --no-normalize\n"
+           "  --truth FILE           identities, one per line (or a TSV column with --truth-column N);\n"
+           "                         optional with a .db embedded with --labels (its identities are used)\n"
            "  --truth-column N       1-based column of a tab-separated truth file; --header skips a header row\n"
            "protocol:\n"
            "  --methods LIST         comma-separated (default: %s)\n"
@@ -226,8 +228,10 @@ int cmd_evaluate(int argc, char **argv)
         cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
         return EXIT_USAGE;
     }
-    if (!emb || !truth_path) {
-        cli_error(CMD, "needs --emb and --truth (see --help)");
+    size_t emb_len = emb ? strlen(emb) : 0;
+    int emb_is_store = emb_len > 3 && !strcmp(emb + emb_len - 3, ".db");
+    if (!emb || (!truth_path && !emb_is_store)) {
+        cli_error(CMD, "needs --emb and --truth (--truth may be left out when --emb is a face store .db)");
         return EXIT_USAGE;
     }
     if (!cfg.bootstrap && cfg.fraction > 1) {
@@ -373,9 +377,17 @@ int cmd_evaluate(int argc, char **argv)
         free(jobs);
         return EXIT_FAILURE_;
     }
-    if (fc_truth_read(truth_path, tcol, header, &truth)) {
+    if (!truth_path) {
+        /* The store's own identities (embedded with --labels), in the row order of its embeddings. */
+        truth_path = emb;
+        if (cli_load_store_truth(CMD, emb, &truth))
+            rc = EXIT_FAILURE_;
+    } else if (fc_truth_read(truth_path, tcol, header, &truth)) {
         cli_error(CMD, "%s", fc_last_error());
         rc = EXIT_FAILURE_;
+    }
+    if (rc != EXIT_OK) {
+        /* reported above */
     } else if (truth.n != X.rows) {
         cli_error(CMD, "%s has %zu rows but %s has %zu labels", emb, X.rows, truth_path, truth.n);
         rc = EXIT_FAILURE_;

@@ -54,15 +54,16 @@ int cmd_export(int argc, char **argv)
         return EXIT_FAILURE_;
     }
     int rc = EXIT_OK;
-    if (fc_npy_write_f32(npy, &X)) {
+    if (truth_path && t.n != rows.n) { /* refused before anything is written: no half export */
+        cli_error("export", "%s: some faces have no identity (embed with --labels); nothing written", db);
+        rc = EXIT_FAILURE_;
+    }
+    if (!rc && fc_npy_write_f32(npy, &X)) {
         cli_error("export", "%s", fc_last_error());
         rc = EXIT_FAILURE_;
     }
     if (!rc && truth_path) {
-        if (t.n != rows.n) {
-            cli_error("export", "%s: some faces have no identity (embed with --labels); %s not written", db, truth_path);
-            rc = EXIT_FAILURE_;
-        } else {
+        {
             FILE *fp = fopen(truth_path, "w");
             if (!fp) {
                 cli_error("export", "%s: cannot write", truth_path);

@@ -3,6 +3,9 @@
 #include "cli/cli.h"
 #include "facecluster/html.h"
 #include "facecluster/labels.h"
+#include "facecluster/npy.h"
+#include "facecluster/plot.h"
+#include "facecluster/tsne.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -28,7 +31,9 @@ static void usage(void)
            "  -o DIR                output folder (created)\n"
            "  --max-per-cluster N   thumbnails shown per cluster (48; the rest are counted)\n"
            "  --max-clusters N      clusters shown (1000)\n"
-           "  --size PX             thumbnail side in pixels (112)\n");
+           "  --size PX             thumbnail side in pixels (112)\n"
+           "  --map                 also draw a t-SNE map of the faces coloured by cluster (map.png, on top)\n"
+           "  --map-npy Y.npy       the same from a map computed before (N×2 .npy, e.g. tsne --npy)\n");
 }
 
 typedef struct face_row {
@@ -144,7 +149,7 @@ static int mkdir_p(const char *dir)
 }
 
 typedef struct cluster {
-    int label;
+    int label, canon; /* as given; as renumbered 0..K-1 in order of first appearance (the map's colour) */
     size_t n;
     size_t *members; /* ordered nearest the mean first */
 } cluster;
@@ -189,7 +194,7 @@ static const char *majority(const face_row *rows, const cluster *c, size_t *coun
 
 int cmd_gallery(int argc, char **argv)
 {
-    enum { O_EMB = 256, O_FACES, O_IMAGES, O_PRED, O_MAXPER, O_MAXCL, O_SIZE, O_TITLE };
+    enum { O_EMB = 256, O_FACES, O_IMAGES, O_PRED, O_MAXPER, O_MAXCL, O_SIZE, O_TITLE, O_MAP, O_MAPNPY };
     static const struct option opts[] = {{"help", no_argument, 0, 'h'},
                                          {"emb", required_argument, 0, O_EMB},
                                          {"faces", required_argument, 0, O_FACES},
@@ -199,10 +204,13 @@ int cmd_gallery(int argc, char **argv)
                                          {"max-clusters", required_argument, 0, O_MAXCL},
                                          {"size", required_argument, 0, O_SIZE},
                                          {"title", required_argument, 0, O_TITLE},
+                                         {"map", no_argument, 0, O_MAP},
+                                         {"map-npy", required_argument, 0, O_MAPNPY},
                                          {"output", required_argument, 0, 'o'},
                                          {0, 0, 0, 0}};
     const char *emb = NULL, *faces = NULL, *images = NULL, *pred = NULL, *outdir = NULL, *title = NULL;
-    int maxper = 48, maxcl = 1000, size = 112, c;
+    const char *map_npy = NULL;
+    int maxper = 48, maxcl = 1000, size = 112, want_map = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
@@ -213,6 +221,8 @@ int cmd_gallery(int argc, char **argv)
         case O_PRED: pred = optarg; break;
         case 'o': outdir = optarg; break;
         case O_TITLE: title = optarg; break;
+        case O_MAP: want_map = 1; break;
+        case O_MAPNPY: map_npy = optarg; want_map = 1; break;
         case O_MAXPER:
             if (cli_parse_int("gallery", "--max-per-cluster", optarg, 1, 100000, &maxper))
                 return EXIT_USAGE;
@@ -248,6 +258,58 @@ int cmd_gallery(int argc, char **argv)
         cli_error("gallery", "row counts differ: %s %zu, %s %zu, %s %zu", emb, X.rows, faces, nrows, pred, npred);
         goto done;
     }
+    char mapfile[4200] = "";
+    if (want_map) {
+        fc_mat Y = {0};
+        int mrc = 0;
+        if (map_npy) {
+            mrc = fc_npy_read_matrix(map_npy, &Y);
+            if (!mrc && (Y.rows != X.rows || Y.cols != 2))
+                mrc = fc_fail(FC_EFORMAT, "%s: expected a %zu x 2 map, got %zu x %zu", map_npy, X.rows, Y.rows, Y.cols);
+        } else {
+            fc_tsne_params tp;
+            fc_tsne_defaults(&tp);
+            if (tp.perplexity >= (double)X.rows)
+                tp.perplexity = fmax(1, floor((double)(X.rows - 1) / 3));
+            mrc = fc_tsne(&X, &tp, &Y, NULL);
+        }
+        if (!mrc && mkdir_p(outdir))
+            mrc = fc_fail(FC_EIO, "%s: cannot create the folder", outdir);
+        if (!mrc) {
+            int *g = malloc(X.rows * sizeof *g);
+            fc_plot_opts po;
+            fc_plot_opts_init(&po);
+            po.title = "t-SNE map of the faces, coloured by cluster (grey: noise)";
+            po.width = po.height = 760;
+            snprintf(mapfile, sizeof mapfile, "%s/map.png", outdir);
+            char **names = calloc(X.rows + 1, sizeof *names);
+            if (!g || !names)
+                mrc = FC_ENOMEM;
+            else {
+                memcpy(g, labels, X.rows * sizeof *g);
+                int k = fc_labels_canonical(g, X.rows);
+                for (size_t i = 0; i < X.rows && !mrc; i++) /* legend: the labels as given */
+                    if (g[i] >= 0 && !names[g[i]]) {
+                        names[g[i]] = malloc(32);
+                        if (!names[g[i]])
+                            mrc = FC_ENOMEM;
+                        else
+                            snprintf(names[g[i]], 32, "cluster %d", labels[i]);
+                    }
+                if (!mrc)
+                    mrc = fc_plot_scatter(mapfile, Y.data, Y.rows, g, (size_t)k, (const char *const *)names, &po);
+            }
+            for (size_t i = 0; names && i <= X.rows; i++)
+                free(names[i]);
+            free(names);
+            free(g);
+        }
+        fc_mat_free(&Y);
+        if (mrc) {
+            cli_error("gallery", "map: %s", fc_last_error());
+            goto done;
+        }
+    }
     char thumbdir[4096];
     snprintf(thumbdir, sizeof thumbdir, "%s/thumbs", outdir);
     if (mkdir_p(thumbdir)) {
@@ -277,6 +339,7 @@ int cmd_gallery(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         size_t k = labels[i] < 0 ? K : (size_t)labels[i];
         cl[k].label = labels[i] < 0 ? -1 : orig[i];
+        cl[k].canon = labels[i] < 0 ? -1 : labels[i];
         cl[k].n++;
     }
     int oom = 0;
@@ -370,6 +433,9 @@ int cmd_gallery(int argc, char **argv)
              "ordered from the most typical (nearest the cluster's mean embedding) outwards.",
              n, real, noise ? ", " : ", ", noise);
     fc_html_paragraph(h, note);
+    if (mapfile[0])
+        fc_html_figure(h, "map.png", "t-SNE map of all faces, one colour (and beyond 20 clusters, marker shape) per cluster",
+                       NULL);
     if (rows[0].person) {
         snprintf(note, sizeof note,
                  "Faces framed in red belong to a different person than most of their cluster "
@@ -390,7 +456,9 @@ int cmd_gallery(int argc, char **argv)
         int more = cl[k].n > (size_t)maxper;
         if (more)
             snprintf(note, sizeof note, "showing the %d most typical of %zu faces", maxper, cl[k].n);
-        fc_html_gallery_begin(h, buf, more ? note : NULL);
+        double rgb[3];
+        fc_plot_group_color(cl[k].canon, rgb);
+        fc_html_gallery_begin(h, buf, more ? note : NULL, mapfile[0] ? rgb : NULL);
         for (size_t a = 0; a < cl[k].n && a < (size_t)maxper; a++) {
             size_t i = cl[k].members[a];
             if (!ok[i])

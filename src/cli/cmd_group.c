@@ -30,7 +30,7 @@ static void usage(void)
            "  --link MODE           hard (default; a copy, with a warning, across file systems), sym, copy\n"
            "  --dry-run             print the plan (person -> photos) and write nothing\n"
            "  --method M            linkage: average, complete or single (default: the model's, see below)\n"
-           "  --threshold X         distance threshold (default: the model's; MobileFaceNet: average, 0.90)\n"
+           "  --threshold X         distance threshold (default: the model's; MobileFaceNet: average, 0.95)\n"
            "  --min-faces N         a new person needs at least N faces (default 2; smaller groups -> unknown)\n"
            "  --db FILE             the face store (default PEOPLE_DIR/.facecluster/faces.db)\n"
            "  --models DIR          where pnet/rnet/onet/MobileFaceNet.tflite are (default: search)\n"
@@ -114,7 +114,8 @@ int cmd_group(int argc, char **argv)
         return EXIT_FAILURE_;
     }
     fprintf(stderr,
-            "group: %ld photos (%ld with faces, %ld without a face, %ld duplicates counted once, %ld unusable), "
+            "group: %ld photos (%ld with faces, %ld without a face, %ld duplicates counted once); %ld unusable "
+            "files skipped in this run; "
             "%ld faces -> %ld people (%ld new; %ld faces added to known people), %ld unknown faces; %s linkage, "
             "threshold %.3g; %.1f s\n",
             s.photos, s.photos_with_faces, s.noface, s.duplicates, s.unusable, s.faces, s.people, s.new_people,

@@ -29,18 +29,30 @@ int cmd_info(int argc, char **argv)
         cli_error("info", "%s", fc_last_error());
         return EXIT_FAILURE_;
     }
+    /* rows with NaN/inf are counted and left out of the norms (they used to make "min 1 mean nan max 1") */
     double lo = INFINITY, hi = 0, sum = 0;
+    size_t finite = 0, bad = 0, first_bad = 0;
     for (size_t i = 0; i < X.rows; i++) {
         double s = 0, *r = fc_mat_row(&X, i);
         for (size_t j = 0; j < X.cols; j++)
             s += r[j] * r[j];
         s = sqrt(s);
+        if (!isfinite(s)) {
+            if (!bad++)
+                first_bad = i;
+            continue;
+        }
         lo = fmin(lo, s);
         hi = fmax(hi, s);
         sum += s;
+        finite++;
     }
-    printf("%s: %zu rows x %zu columns; row norms min %.6g mean %.6g max %.6g\n", argv[optind], X.rows, X.cols,
-           X.rows ? lo : 0, X.rows ? sum / (double)X.rows : 0, hi);
+    printf("%s: %zu rows x %zu columns; row norms min %.6g mean %.6g max %.6g", argv[optind], X.rows, X.cols,
+           finite ? lo : 0, finite ? sum / (double)finite : 0, hi);
+    if (bad)
+        printf("; %zu row%s with NaN or infinite values (first: row %zu, counting from 0), not clusterable", bad,
+               bad == 1 ? "" : "s", first_bad);
+    printf("\n");
     fc_mat_free(&X);
     return EXIT_OK;
 }

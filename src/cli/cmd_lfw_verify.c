@@ -16,7 +16,8 @@ static void usage(void)
            "LFW verification (View 2): for each of the 10 folds, the squared-L2 distance threshold that is best\n"
            "on the other 9 folds decides same/different on the fold; prints the mean accuracy +- std over folds.\n"
            "Each photo is represented by its largest face; pairs whose photo has no face count as errors.\n"
-           "  --flip   fuse each face with its mirror image (store made with embed --flip)\n");
+           "  --flip   fuse each face with its mirror image (store made with embed --flip)\n"
+           "  --center subtract the mean embedding of all the store's faces, then re-normalise\n");
 }
 
 /* The key of a stored photo: its last two path components ("name/name_0001.jpg"). */
@@ -38,9 +39,10 @@ int cmd_lfw_verify(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"pairs", required_argument, 0, 'p'},
                                          {"flip", no_argument, 0, 'f'},      {"model", required_argument, 0, 'm'},
-                                         {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+                                         {"center", no_argument, 0, 'c'},    {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *db = NULL, *pairs = NULL, *model = NULL;
-    int flags = FC_STORE_PROMINENT, c;
+    int flags = FC_STORE_PROMINENT, c, center = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -49,6 +51,7 @@ int cmd_lfw_verify(int argc, char **argv)
         case 'p': pairs = optarg; break;
         case 'f': flags |= FC_STORE_FLIP; break;
         case 'm': model = optarg; break;
+        case 'c': center = 1; break;
         default: return EXIT_USAGE;
         }
     }
@@ -67,6 +70,15 @@ int cmd_lfw_verify(int argc, char **argv)
         cli_error("lfw-verify", "%s", fc_last_error());
         fc_lfw_pairs_free(&P);
         return EXIT_FAILURE_;
+    }
+    if (center) { /* a common offset of all faces carries no identity: remove it */
+        double *mean = calloc(X.cols, sizeof *mean);
+        for (size_t i = 0; i < X.rows; i++)
+            for (size_t j = 0; j < X.cols; j++) mean[j] += fc_mat_row(&X, i)[j] / (double)X.rows;
+        for (size_t i = 0; i < X.rows; i++)
+            for (size_t j = 0; j < X.cols; j++) fc_mat_row(&X, i)[j] -= mean[j];
+        fc_mat_l2_normalize_rows(&X);
+        free(mean);
     }
     kv *idx = malloc(sizeof *idx * rows.n);
     for (size_t i = 0; i < rows.n; i++) idx[i] = (kv){tail2(rows.relpath[i]), i};
@@ -88,9 +100,9 @@ int cmd_lfw_verify(int argc, char **argv)
     }
     double acc, sd, thr;
     fc_verify_kfold(dist, P.same, P.fold, P.n, P.folds, &acc, &sd, &thr);
-    printf("LFW %d-fold verification%s: accuracy %.2f %% +- %.2f (mean squared-L2 threshold %.3f, L2 %.3f); "
+    printf("LFW %d-fold verification%s%s: accuracy %.2f %% +- %.2f (mean squared-L2 threshold %.3f, L2 %.3f); "
            "%zu pairs, %zu with a photo lacking a face\n",
-           P.folds, (flags & FC_STORE_FLIP) ? " (flip-fused)" : "", 100 * acc, 100 * sd, thr, sqrt(thr), P.n, missing);
+           P.folds, (flags & FC_STORE_FLIP) ? " (flip-fused)" : "", center ? " (centred)" : "", 100 * acc, 100 * sd, thr, sqrt(thr), P.n, missing);
     free(idx);
     free(dist);
     fc_mat_free(&X);

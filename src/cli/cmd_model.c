@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void usage(void)
 {
@@ -23,7 +25,13 @@ static void usage(void)
 
 static int info(const char *models, const char *file, int batch, int h, int w)
 {
-    char path[4096];
+    char path[4096], local[4096];
+    struct stat st_file;
+    /* a bare name that exists here is that file (as for any command); otherwise a model to search for */
+    if (!strchr(file, '/') && stat(file, &st_file) == 0) {
+        snprintf(local, sizeof local, "./%s", file);
+        file = local;
+    }
     if (fc_nn_find_model(models, file, path, sizeof path)) {
         cli_error("model", "%s", fc_last_error());
         return EXIT_FAILURE_;
@@ -56,7 +64,32 @@ static int info(const char *models, const char *file, int batch, int h, int w)
     return EXIT_OK;
 }
 
-/* SHA-256 through the coreutils tool: the pinned list is models.sha256 beside models/. */
+/* The pin list models.sha256: beside the models folder (the project root when models/ is the project's),
+ * else the project of this program (<binary dir>/.. or <binary dir>/../..), so that models copied to any
+ * folder are still checked against the repository's pins. */
+static int find_pins(const char *model_dir, char *out, size_t len)
+{
+    snprintf(out, len, "%s/../models.sha256", model_dir);
+    if (access(out, R_OK) == 0)
+        return 0;
+    char exe[4096];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0)
+        return -1;
+    exe[k] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return -1;
+    *slash = 0;
+    for (int up = 1; up <= 2; up++) {
+        snprintf(out, len, "%s/%smodels.sha256", exe, up == 1 ? "../" : "../../");
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* SHA-256 through the coreutils tool against the pinned list (find_pins). */
 static int check(const char *models)
 {
     static const char *names[] = {"pnet.tflite", "rnet.tflite", "onet.tflite", "MobileFaceNet.tflite"};
@@ -75,21 +108,24 @@ static int check(const char *models)
             continue;
         }
         fc_nn_free(m);
-        char dir[4096], cmd[9000];
+        char dir[4096], pins[4200], cmd[9000];
         snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
         if (slash)
             *slash = 0;
-        /* models.sha256 lives in the project root, the parent of models/ */
+        if (find_pins(dir, pins, sizeof pins)) {
+            printf("%-22s %s  %s\n", names[i], "UNPINNED", path);
+            cli_error("model", "%s: no models.sha256 found beside %s or this program, so its SHA-256 cannot be "
+                      "checked", path, dir);
+            bad = 1;
+            continue;
+        }
         snprintf(cmd, sizeof cmd,
-                 "cd '%s' && pins=../models.sha256 && [ -f \"$pins\" ] && grep ' %s$' \"$pins\" | sha256sum -c --quiet - "
-                 ">/dev/null 2>&1",
-                 dir, names[i]);
+                 "cd '%s' && grep ' %s$' '%s' | sha256sum -c --quiet - >/dev/null 2>&1", dir, names[i], pins);
         int ok = system(cmd) == 0;
         printf("%-22s %s  %s\n", names[i], ok ? "ok      " : "MISMATCH", path);
         if (!ok) {
-            cli_error("model", "%s: SHA-256 differs from models.sha256 (or the pin file is missing); run "
-                      "scripts/fetch_models.sh", path);
+            cli_error("model", "%s: SHA-256 differs from %s; run scripts/fetch_models.sh", path, pins);
             bad = 1;
         }
     }

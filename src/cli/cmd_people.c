@@ -119,7 +119,7 @@ int cmd_people(int argc, char **argv)
     if (rewrite) {
         char *last = NULL;
         fc_link_mode mode;
-        if (!fc_group_last_output(db, &last, &mode) && (last || out)) {
+        if (!fc_group_last_output(db, out, &last, &mode) && (last || out)) {
             fc_group_summary s;
             memset(&s, 0, sizeof s);
             if (fc_group_write(db, out ? out : last, mode, 0, &s)) {

@@ -18,7 +18,8 @@ static void usage(void)
            "          [--height H] [--scale S] [--format PRINTF]\n\n"
            "Draws a figure (PNG, SVG or PDF by the extension of FIG) from a tab-separated table whose first\n"
            "line names the columns; each following line is one observation. lines: one line per distinct\n"
-           "value of --series (in order of appearance), points sorted by x, with a shaded ±band; bars: grouped\n"
+           "value of --series (in order of appearance; with --style, per (series, style) pair: colour from the\n"
+           "series, dash pattern from the style), points sorted by x, with a shaded ±band; bars: grouped\n"
            "bars per category, one colour per series, optional error bars; heatmap: a row × column grid of\n"
            "values written in their cells (--format, default %%.3f). Empty or non-numeric values are skipped.\n");
 }
@@ -160,12 +161,12 @@ static int by_x(const void *a, const void *b)
 
 int cmd_plot(int argc, char **argv)
 {
-    enum { O_TSV = 256, O_X, O_Y, O_BAND, O_SERIES, O_CAT, O_VALUE, O_ERR, O_ROW, O_COL, O_VMIN, O_VMAX,
+    enum { O_TSV = 256, O_X, O_Y, O_BAND, O_SERIES, O_STYLE, O_CAT, O_VALUE, O_ERR, O_ROW, O_COL, O_VMIN, O_VMAX,
            O_TITLE, O_XL, O_YL, O_YMIN, O_YMAX, O_W, O_H, O_SCALE, O_FMT };
     static const struct option opts[] = {
         {"help", no_argument, 0, 'h'}, {"tsv", required_argument, 0, O_TSV}, {"x", required_argument, 0, O_X},
         {"y", required_argument, 0, O_Y}, {"band", required_argument, 0, O_BAND},
-        {"series", required_argument, 0, O_SERIES}, {"category", required_argument, 0, O_CAT},
+        {"series", required_argument, 0, O_SERIES}, {"style", required_argument, 0, O_STYLE}, {"category", required_argument, 0, O_CAT},
         {"value", required_argument, 0, O_VALUE}, {"err", required_argument, 0, O_ERR},
         {"row", required_argument, 0, O_ROW}, {"col", required_argument, 0, O_COL},
         {"vmin", required_argument, 0, O_VMIN}, {"vmax", required_argument, 0, O_VMAX},
@@ -174,7 +175,7 @@ int cmd_plot(int argc, char **argv)
         {"ymax", required_argument, 0, O_YMAX}, {"width", required_argument, 0, O_W},
         {"height", required_argument, 0, O_H}, {"scale", required_argument, 0, O_SCALE},
         {"format", required_argument, 0, O_FMT}, {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
-    const char *tsv = NULL, *cx = NULL, *cy = NULL, *cband = NULL, *cser = NULL, *ccat = NULL, *cval = NULL,
+    const char *tsv = NULL, *cx = NULL, *cy = NULL, *cband = NULL, *cser = NULL, *cstyle = NULL, *ccat = NULL, *cval = NULL,
                *cerr = NULL, *crow = NULL, *ccol = NULL, *out = NULL;
     double vmin = NAN, vmax = NAN;
     fc_plot_opts po;
@@ -201,6 +202,7 @@ int cmd_plot(int argc, char **argv)
         case O_Y: cy = optarg; break;
         case O_BAND: cband = optarg; break;
         case O_SERIES: cser = optarg; break;
+        case O_STYLE: cstyle = optarg; break;
         case O_CAT: ccat = optarg; break;
         case O_VALUE: cval = optarg; break;
         case O_ERR: cerr = optarg; break;
@@ -254,16 +256,48 @@ int cmd_plot(int argc, char **argv)
     }
     if (!strcmp(kind, "lines")) {
         int kx = column(&t, cx, "--x"), ky = column(&t, cy, "--y"), kb = column(&t, cband, "--band"),
-            ks = column(&t, cser, "--series");
-        if (kx < 0 || ky < 0 || kb < -1 || ks < -1) {
+            ks = column(&t, cser, "--series"), kd = column(&t, cstyle, "--style");
+        if (kx < 0 || ky < 0 || kb < -1 || ks < -1 || kd < -1) {
             if (kx == -1 || ky == -1)
                 cli_error("plot", "lines needs --x and --y");
             goto done;
         }
-        size_t ns = distinct(&t, ks, sv, si);
-        fc_series *ser = calloc(ns, sizeof *ser);
+        /* a line per distinct (series, style) pair: colour from the series value, dash from the style */
+        const char **dv = calloc(n + 1, sizeof *dv);
+        size_t *di = calloc(n + 1, sizeof *di), *pair = calloc(n + 1, sizeof *pair), *pfirst = calloc(n + 1, sizeof *pfirst);
+        char **pname = calloc(n + 1, sizeof *pname);
+        fc_series *ser = NULL;
+        size_t ns = 0;
+        if (!dv || !di || !pair || !pfirst || !pname)
+            goto lines_done;
+        distinct(&t, ks, sv, si);
+        distinct(&t, kd, dv, di);
+        for (size_t r = 0; r < n; r++) {
+            size_t p = 0;
+            while (p < ns && !(si[pfirst[p]] == si[r] && di[pfirst[p]] == di[r]))
+                p++;
+            if (p == ns)
+                pfirst[ns++] = r;
+            pair[r] = p;
+        }
+        ser = calloc(ns ? ns : 1, sizeof *ser);
         if (!ser)
-            goto done;
+            goto lines_done;
+        for (size_t p = 0; p < ns; p++) {
+            size_t r = pfirst[p];
+            const char *a = ks >= 0 ? sv[si[r]] : (cy ? cy : ""), *d = kd >= 0 ? dv[di[r]] : NULL;
+            size_t len = strlen(a) + (d ? strlen(d) + 8 : 0) + 1;
+            pname[p] = malloc(len);
+            if (!pname[p])
+                goto lines_done;
+            if (d && ks >= 0)
+                snprintf(pname[p], len, "%s · %s", a, d);
+            else
+                snprintf(pname[p], len, "%s", d ? d : a);
+            ser[p].name = pname[p];
+            ser[p].color = kd >= 0 ? (int)si[r] + 1 : 0;
+            ser[p].dash = kd >= 0 ? (int)di[r] : 0;
+        }
         for (size_t r = 0; r < n; r++) {
             x[r] = num(t.cells[r * t.ncol + kx]);
             y[r] = num(t.cells[r * t.ncol + ky]);
@@ -274,19 +308,16 @@ int cmd_plot(int argc, char **argv)
         qsort(order, n, sizeof *order, by_x);
         /* per series: copy its rows (sorted by x) into contiguous runs */
         double *xs = calloc(3 * (n + 1), sizeof *xs);
-        if (!xs) {
-            free(ser);
-            goto done;
-        }
+        if (!xs)
+            goto lines_done;
         size_t at = 0;
         for (size_t k = 0; k < ns; k++) {
-            ser[k].name = ks >= 0 ? sv[k] : (cy ? cy : "");
             ser[k].x = xs + at;
             ser[k].y = xs + (n + 1) + at;
             ser[k].band = kb >= 0 ? xs + 2 * (n + 1) + at : NULL;
             for (size_t q = 0; q < n; q++) {
                 size_t r = order[q];
-                if (si[r] != k)
+                if (pair[r] != k)
                     continue;
                 xs[at] = x[r];
                 xs[(n + 1) + at] = y[r];
@@ -301,7 +332,15 @@ int cmd_plot(int argc, char **argv)
             po.ylabel = cy;
         err = fc_plot_lines(out, ser, ns, &po);
         free(xs);
-        free(ser);
+        rc = 0;
+    lines_done:
+        if (rc) { /* reached only on an allocation failure */
+            cli_error("plot", "out of memory");
+            err = FC_ENOMEM;
+        }
+        for (size_t p = 0; pname && p < ns; p++)
+            free(pname[p]);
+        free(pname), free(ser), free(dv), free(di), free(pair), free(pfirst);
     } else if (!strcmp(kind, "bars")) {
         int kc = column(&t, ccat, "--category"), kv = column(&t, cval, "--value"), ks = column(&t, cser, "--series"),
             ke = column(&t, cerr, "--err");

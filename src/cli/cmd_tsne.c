@@ -8,6 +8,9 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <errno.h>
+#include <unistd.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +107,24 @@ int cmd_tsne(int argc, char **argv)
         cli_error("tsne", "give --truth or --pred, not both");
         return EXIT_USAGE;
     }
+    if (out) { /* before the map is computed (minutes on a big set), not after */
+        const char *dot = strrchr(out, '.');
+        if (!dot || (strcasecmp(dot, ".png") && strcasecmp(dot, ".svg") && strcasecmp(dot, ".pdf"))) {
+            cli_error("tsne", "%s: unknown figure type (use .png, .svg or .pdf)", out);
+            return EXIT_USAGE;
+        }
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", out);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = 0;
+        else
+            snprintf(dir, sizeof dir, ".");
+        if (access(dir, W_OK)) {
+            cli_error("tsne", "%s: cannot write into %s: %s", out, dir, strerror(errno));
+            return EXIT_FAILURE_;
+        }
+    }
     if (quiet)
         fc_set_quiet(1);
     tp.progress = !quiet;
@@ -159,10 +180,10 @@ int cmd_tsne(int argc, char **argv)
         fc_plot_opts po;
         fc_plot_opts_init(&po);
         char deftitle[256];
-        snprintf(deftitle, sizeof deftitle, "t-SNE map: %zu faces%s%zu %s (perplexity %g, KL %.3f)", X.rows,
-                 n_groups ? ", " : "", n_groups, n_groups ? (pred ? "clusters" : "people") : "",
-                 tp.perplexity, info.kl);
-        if (!n_groups)
+        if (n_groups)
+            snprintf(deftitle, sizeof deftitle, "t-SNE map: %zu faces, %zu %s (perplexity %g, KL %.3f)", X.rows,
+                     n_groups, pred ? "clusters" : "people", tp.perplexity, info.kl);
+        else
             snprintf(deftitle, sizeof deftitle, "t-SNE map: %zu faces (perplexity %g, KL %.3f)", X.rows,
                      tp.perplexity, info.kl);
         po.title = title ? title : deftitle;

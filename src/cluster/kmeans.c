@@ -83,7 +83,8 @@ static void seed_plusplus(km_ctx *c, fc_rng *rng)
         for (int t = 0; t < trials; t++) {
             const float *g = dist + (size_t)t * n;
             double xc = c->xn[ids[t]], s = 0;
-#pragma omp parallel for schedule(static) if (n > 4096)
+            /* sequential on purpose: thousands of tiny parallel regions cost more than they save
+             * on a busy machine */
             for (size_t i = 0; i < n; i++) {
                 double v = c->xn[i] + xc - 2.0 * g[i];
                 if (v < 0 || i == ids[t])

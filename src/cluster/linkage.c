@@ -6,7 +6,6 @@
 #include <float.h>
 #include <stdio.h>
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +151,8 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
 
 int fc_linkage_single_mst(const fc_mat *X, fc_merge *merges)
 {
+    /* One thread on purpose: Prim is N sequential steps of O(N·D) each, and a parallel region per step
+     * (N of them) costs more in barriers than it gains once the machine is busy. */
     size_t n = X->rows, d = X->cols;
     double *cd = fc_malloc(n, sizeof(double));
     int *out = fc_malloc(n, sizeof(int)); /* rows not yet in the tree, ascending */
@@ -166,51 +167,26 @@ int fc_linkage_single_mst(const fc_mat *X, fc_merge *merges)
     }
     size_t nout = n;
     int cur = 0;
-    int nthreads = omp_get_max_threads();
-    double *tbest = fc_malloc((size_t)nthreads, sizeof(double));
-    int *tidx = fc_malloc((size_t)nthreads, sizeof(int));
-    if (!tbest || !tidx) {
-        free(cd);
-        free(out);
-        free(tbest);
-        free(tidx);
-        return FC_ENOMEM;
-    }
     for (size_t step = 1; step < n; step++) {
-        /* remove cur from the out-list */
         size_t w = 0;
         for (size_t a = 0; a < nout; a++)
             if (out[a] != cur)
                 out[w++] = out[a];
         nout = w;
         const double *xc = fc_mat_row(X, (size_t)cur);
-#pragma omp parallel num_threads(nthreads)
-        {
-            int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            size_t lo = nout * (size_t)t / (size_t)nt, hi = nout * (size_t)(t + 1) / (size_t)nt;
-            double best = DBL_MAX;
-            int bi = -1;
-            for (size_t a = lo; a < hi; a++) {
-                int j = out[a];
-                double v = sqrt(sqdist_direct(xc, fc_mat_row(X, (size_t)j), d));
-                if (v < cd[j])
-                    cd[j] = v;
-                if (cd[j] < best) {
-                    best = cd[j];
-                    bi = j;
-                }
-            }
-            tbest[t] = best;
-            tidx[t] = bi;
-        }
         double best = DBL_MAX;
         int bi = -1;
-        for (int t = 0; t < nthreads; t++) /* threads hold ascending ranges: first strict minimum wins */
-            if (tidx[t] >= 0 && tbest[t] < best) {
-                best = tbest[t];
-                bi = tidx[t];
+        for (size_t a = 0; a < nout; a++) {
+            int j = out[a];
+            double v = sqrt(sqdist_direct(xc, fc_mat_row(X, (size_t)j), d));
+            if (v < cd[j])
+                cd[j] = v;
+            if (cd[j] < best) { /* strict: the first (lowest) index wins ties, as sklearn */
+                best = cd[j];
+                bi = j;
             }
-        if (bi < 0) { /* all remaining distances infinite/NaN: take the first remaining row */
+        }
+        if (bi < 0) { /* only infinite/NaN distances left: take the first remaining row */
             bi = out[0];
             best = cd[bi];
         }
@@ -221,8 +197,6 @@ int fc_linkage_single_mst(const fc_mat *X, fc_merge *merges)
     }
     free(cd);
     free(out);
-    free(tbest);
-    free(tidx);
     fc_merges_sort(merges, n - 1);
     return FC_OK;
 }

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <omp.h>
 #include <regex.h>
 #include <stdio.h>
@@ -192,6 +193,12 @@ static double thread_cpu(void)
 
 static double box_area(const fc_face_det *f) { return (f->box[2] - f->box[0]) * (f->box[3] - f->box[1]); }
 
+static double centre_dist(const fc_face_det *f, const fc_image *im)
+{
+    double dx = 0.5 * (f->box[0] + f->box[2]) - 0.5 * im->w, dy = 0.5 * (f->box[1] + f->box[3]) - 0.5 * im->h;
+    return dx * dx + dy * dy;
+}
+
 static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o, int keep_all, const file_ent *f,
                         img_res *r, double *t)
 {
@@ -206,7 +213,7 @@ static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o,
         r->err = strdup(fc_last_error());
         return;
     }
-    r->w = im.orig_w, r->h = im.orig_h;
+    r->w = im.orig_w, r->h = im.orig_h; /* before any retry border */
     if ((im.w < im.h ? im.w : im.h) < o->det.min_size) {
         r->status = 1;
         char b[256];
@@ -217,7 +224,7 @@ static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o,
         return;
     }
     fc_face_det *faces = NULL;
-    int n = 0;
+    int n = 0, padded = 0;
     rc = fc_mtcnn_detect(det, im.rgb, im.w, im.h, &o->det, &faces, &n);
     double t2 = thread_cpu();
     t[1] += t2 - t1;
@@ -229,6 +236,28 @@ static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o,
         fc_image_free(&im);
         return;
     }
+    if (n == 0 && o->retry_pad > 0) {
+        /* Tight crops that fill the frame defeat MTCNN; a border lets the pyramid see the whole face. */
+        int P = o->retry_pad, W = im.w + 2 * P, H = im.h + 2 * P;
+        uint8_t *big = malloc((size_t)W * H * 3);
+        if (big) {
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++) {
+                    int sx = x - P < 0 ? 0 : x - P >= im.w ? im.w - 1 : x - P; /* replicate the edge */
+                    int sy = y - P < 0 ? 0 : y - P >= im.h ? im.h - 1 : y - P;
+                    memcpy(big + ((size_t)y * W + x) * 3, im.rgb + ((size_t)sy * im.w + sx) * 3, 3);
+                }
+            if (fc_mtcnn_detect(det, big, W, H, &o->det, &faces, &n) == 0 && n > 0) {
+                /* back to the unpadded photo: shift boxes and landmarks; align on the padded pixels */
+                fc_image keep = im;
+                free(im.rgb);
+                im.rgb = big, im.w = W, im.h = H, im.scale = keep.scale;
+                padded = P;
+                big = NULL;
+            }
+            free(big);
+        }
+    }
     r->n_det = n;
     if (n == 0) {
         r->status = 1;
@@ -238,10 +267,12 @@ static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o,
         fc_image_free(&im);
         return;
     }
-    if (!keep_all) { /* the most prominent face: the largest box */
+    if (!keep_all) { /* the most prominent face: the largest box, or the one nearest the centre */
         int best = 0;
         for (int i = 1; i < n; i++)
-            if (box_area(&faces[i]) > box_area(&faces[best])) best = i;
+            if (o->keep_central ? centre_dist(&faces[i], &im) < centre_dist(&faces[best], &im)
+                                : box_area(&faces[i]) > box_area(&faces[best]))
+                best = i;
         faces[0] = faces[best];
         n = 1;
     }
@@ -255,9 +286,9 @@ static void process_one(fc_mtcnn *det, fc_embedder *emb, const fc_embed_opts *o,
         if (fc_align_face(im.rgb, im.w, im.h, faces[i].pts, crop)) memset(crop, 0, CROP * CROP * 3);
         if (fc_resize_area_u8(crop, CROP, CROP, 3, small, THUMB, THUMB) == 0)
             fc_image_encode_jpeg(small, THUMB, THUMB, 85, &r->thumbs[i], &r->thumb_len[i]);
-        /* back to the original photo's coordinates */
-        for (int c = 0; c < 4; c++) faces[i].box[c] *= im.scale;
-        for (int c = 0; c < 10; c++) faces[i].pts[c] *= im.scale;
+        /* back to the original photo's coordinates (minus the retry border, if any) */
+        for (int c = 0; c < 4; c++) faces[i].box[c] = (faces[i].box[c] - padded) * im.scale;
+        for (int c = 0; c < 10; c++) faces[i].pts[c] = (faces[i].pts[c] - padded) * im.scale;
     }
     r->faces = faces;
     double t3 = thread_cpu();
@@ -375,10 +406,11 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
         if (dot) *dot = 0;
     }
     int keep_all = o->all_faces || !labelled;
-    char settings[512];
-    snprintf(settings, sizeof settings, "mtcnn min=%g factor=%g t=%g/%g/%g; keep=%s; flip=%d; max_side=%d; model=%s",
-             o->det.min_size, o->det.factor, o->det.thresh[0], o->det.thresh[1], o->det.thresh[2],
-             keep_all ? "all" : "largest", o->flip ? 1 : 0, o->max_side, model);
+    char settings[512], padbuf[32] = "";
+    if (o->retry_pad > 0) snprintf(padbuf, sizeof padbuf, " retry_pad=%d", o->retry_pad);
+    snprintf(settings, sizeof settings, "mtcnn min=%g factor=%g t=%g/%g/%g%s; keep=%s; flip=%d; max_side=%d; model=%s",
+             o->det.min_size, o->det.factor, o->det.thresh[0], o->det.thresh[1], o->det.thresh[2], padbuf,
+             keep_all ? "all" : o->keep_central ? "central" : "largest", o->flip ? 1 : 0, o->max_side, model);
     /* What is left to do. */
     size_t *todo = malloc(sizeof *todo * (fl.n + 1));
     size_t ntodo = 0;

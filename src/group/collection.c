@@ -105,6 +105,7 @@ typedef struct hrec {
     int64_t size;
     char h[33];
     size_t i;
+    int64_t id; /* store id: the order photos were first stored in */
 } hrec;
 
 static int hrec_cmp(const void *a, const void *b)
@@ -113,10 +114,12 @@ static int hrec_cmp(const void *a, const void *b)
     if (x->size != y->size) return x->size < y->size ? -1 : 1;
     int c = strcmp(x->h, y->h);
     if (c) return c;
-    return x->i < y->i ? -1 : x->i > y->i;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Marks byte-identical copies: within equal (size, hash) runs, the first photo in path order is kept. */
+/* Marks byte-identical copies: within equal (size, hash) runs, the photo stored first is kept, so a copy
+ * added later never takes the place (and the file name in the person's folder) of a grouped photo; in a
+ * first run photos are stored in path order, so that is the first path. */
 static int dedupe(sqlite3 *db, gc_coll *c)
 {
     sqlite3_stmt *get = NULL, *put = NULL;
@@ -133,7 +136,7 @@ static int dedupe(sqlite3 *db, gc_coll *c)
     for (size_t i = 0; i < c->nimg; i++) {
         if (c->img[i].status == G_ERROR) continue;
         if (image_hash(db, get, put, &c->img[i], v[n].h)) continue;
-        v[n].size = c->img[i].size, v[n].i = i;
+        v[n].size = c->img[i].size, v[n].i = i, v[n].id = c->img[i].id;
         n++;
     }
     gc_exec(db, "COMMIT");
@@ -143,7 +146,7 @@ static int dedupe(sqlite3 *db, gc_coll *c)
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
         while (b < n && v[b].size == v[a].size && !strcmp(v[b].h, v[a].h)) b++;
-        /* images are in path order, so v[a] (lowest index) is the first path of the run */
+        /* v[a] has the lowest store id of the run: the copy stored first */
         for (size_t k = a + 1; k < b; k++)
             if (gc_files_equal(c->img[v[a].i].path, c->img[v[k].i].path)) c->img[v[k].i].dup_of = (long)v[a].i;
         a = b;

@@ -56,7 +56,10 @@ static void row_min(const float *D, size_t m, const unsigned char *active, size_
 static int cluster_component(const fc_mat *X, const double *norms, const int64_t *photo, const size_t *idx,
                              size_t m, fc_linkage link, double threshold, size_t *root)
 {
-    double bytes = (double)m * (double)(m - 1) / 2 * sizeof(float) + (double)m * m * sizeof(double) / 64;
+    const size_t B = 256; /* rows per distance block */
+    /* condensed float matrix + one block of double distances + the component's rows */
+    double bytes = (double)m * (double)(m - 1) / 2 * sizeof(float) + (double)B * m * sizeof(double) +
+                   (double)m * X->cols * sizeof(double);
     int rc = fc_cluster_check_memory("group: component distance matrix", bytes);
     if (rc) return rc;
     fc_mat S;
@@ -67,7 +70,6 @@ static int cluster_component(const fc_mat *X, const double *norms, const int64_t
     float *mind = fc_malloc(m, sizeof *mind);
     double *size = fc_malloc(m, sizeof *size), *sn = fc_malloc(m, sizeof *sn);
     unsigned char *active = fc_calloc(m, 1);
-    const size_t B = 256;
     double *blk = fc_malloc(B * m, sizeof *blk);
     if (!D || !nn || !memb || !mind || !size || !sn || !active || !blk) {
         rc = FC_ENOMEM;

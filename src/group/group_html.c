@@ -4,24 +4,13 @@
  * offline from the folder. A small inline script records broken images in body[data-broken] (read by the
  * headless-browser test). */
 #include "group_layout.h"
+#include "facecluster/html.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-static void esc(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
+#define esc fc_html_escape /* the report writer's escaping (& < > " ') */
 
 /* percent-encodes a relative URL path (UTF-8 bytes, spaces, '#', '?' ...), keeping '/' */
 static void url(FILE *f, const char *s)

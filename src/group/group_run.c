@@ -285,8 +285,13 @@ int fc_group_run(const fc_group_opts *o, fc_group_summary *sum)
     gc_meta_set(h, "method", link_name(link));
     gc_meta_set(h, "threshold", tbuf);
     gc_meta_set(h, "model", c.model ? c.model : "");
-    gc_meta_set(h, "link", o->link == FC_LINK_SYM ? "sym" : o->link == FC_LINK_COPY ? "copy" : "hard");
-    if (!o->dry_run) gc_meta_set(h, "out_dir", out);
+    if (!o->dry_run) {
+        /* each output folder keeps its link mode, for rewrites after `people name/merge` */
+        char key[PATH_MAX + 8];
+        snprintf(key, sizeof key, "link:%s", out);
+        gc_meta_set(h, key, o->link == FC_LINK_SYM ? "sym" : o->link == FC_LINK_COPY ? "copy" : "hard");
+        gc_meta_set(h, "out_dir", out);
+    }
 close:
     gc_free(&c);
     sqlite3_close(h);

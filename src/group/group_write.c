@@ -27,7 +27,7 @@ void fc_person_folder(int64_t id, const char *name, char *buf, size_t len)
         while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '.')) o--;
         /* never collide with the tool's own folders */
         buf[o] = 0;
-        if (!strcmp(buf, "unknown") || !strncmp(buf, "person_", 7)) o = 0;
+        if (!strcmp(buf, "unknown") || !strncmp(buf, "person_", 7) || !strcmp(buf, "index.html")) o = 0;
     }
     if (o == 0) snprintf(buf, len, "person_%03lld", (long long)id);
     else buf[o] = 0;
@@ -176,7 +176,26 @@ int fc_group_write(const char *db, const char *out, fc_link_mode mode, int dry_r
     snprintf(meta, sizeof meta, "%s/.facecluster", out);
     mkdir(out, 0777);
     mkdir(meta, 0777);
-    /* remove what the previous run made (listed in the manifest), then rebuild */
+    /* remove what the previous run made, then rebuild: the files it placed (placed.txt: FOLDER/FILE lines),
+     * then its folders (folders.txt), which stay when the user put files of their own in them. A store
+     * from before placed.txt existed falls back to emptying the listed folders. */
+    snprintf(p, sizeof p, "%s/placed.txt", meta);
+    FILE *pf = fopen(p, "r");
+    int have_placed = pf != NULL;
+    if (pf) {
+        char line[PATH_MAX], d[PATH_MAX * 3];
+        while (fgets(line, sizeof line, pf)) {
+            line[strcspn(line, "\n")] = 0;
+            char *slash = strchr(line, '/');
+            if (!slash || slash == line || strchr(slash + 1, '/') || !slash[1] || line[0] == '.' ||
+                !strcmp(slash + 1, "..") || !strcmp(slash + 1, "."))
+                continue;
+            snprintf(d, sizeof d, "%s/%s", out, line);
+            struct stat st;
+            if (lstat(d, &st) == 0 && !S_ISDIR(st.st_mode)) unlink(d);
+        }
+        fclose(pf);
+    }
     snprintf(p, sizeof p, "%s/folders.txt", meta);
     FILE *mf = fopen(p, "r");
     if (mf) {
@@ -185,7 +204,10 @@ int fc_group_write(const char *db, const char *out, fc_link_mode mode, int dry_r
             line[strcspn(line, "\n")] = 0;
             if (!line[0] || strchr(line, '/') || !strcmp(line, "..") || !strcmp(line, ".")) continue;
             snprintf(d, sizeof d, "%s/%s", out, line);
-            remove_made_folder(d);
+            if (have_placed)
+                rmdir(d); /* fails, harmlessly, when the user keeps files of their own there */
+            else
+                remove_made_folder(d);
         }
         fclose(mf);
     }
@@ -207,6 +229,17 @@ int fc_group_write(const char *db, const char *out, fc_link_mode mode, int dry_r
     }
     snprintf(p, sizeof p, "%s/folders.txt", meta);
     rc = write_text(p, man);
+    /* every file about to be placed, also before placing, for the same reason */
+    len = 0;
+    man[0] = 0;
+    for (size_t g = 0; g < L.ngroups; g++)
+        for (size_t k = 0; k < L.groups[g].nphotos; k++) {
+            size_t need = len + strlen(L.groups[g].folder) + strlen(L.groups[g].dest[k]) + 3;
+            if (need > cap) man = realloc(man, cap = 2 * need);
+            len += (size_t)sprintf(man + len, "%s/%s\n", L.groups[g].folder, L.groups[g].dest[k]);
+        }
+    snprintf(p, sizeof p, "%s/placed.txt", meta);
+    if (!rc) rc = write_text(p, man);
     free(man);
     int warned = 0;
     for (size_t g = 0; g < L.ngroups && !rc; g++) {

@@ -2,6 +2,7 @@
  * scoring. */
 #include "group_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +99,11 @@ int fc_people_merge(const char *db, int64_t into, int64_t from, long *dropped)
     sqlite3 *h;
     int rc = gc_open(db, &h);
     if (rc) return rc;
-    if (!person_exists(h, into) || !person_exists(h, from)) {
+    /* which one is missing is decided while the store is open (it used to be asked after closing it) */
+    int64_t missing = !person_exists(h, into) ? into : !person_exists(h, from) ? from : 0;
+    if (missing) {
         sqlite3_close(h);
-        return fc_fail(FC_EARG, "no person %lld in %s", (long long)(person_exists(h, into) ? from : into), db);
+        return fc_fail(FC_EARG, "no person %lld in %s", (long long)missing, db);
     }
     char sql[512];
     rc = gc_exec(h, "BEGIN");
@@ -127,7 +130,7 @@ int fc_people_merge(const char *db, int64_t into, int64_t from, long *dropped)
     return rc;
 }
 
-int fc_group_last_output(const char *db, char **out_dir, fc_link_mode *link)
+int fc_group_last_output(const char *db, const char *for_dir, char **out_dir, fc_link_mode *link)
 {
     *out_dir = NULL;
     *link = FC_LINK_HARD;
@@ -135,7 +138,10 @@ int fc_group_last_output(const char *db, char **out_dir, fc_link_mode *link)
     int rc = gc_open(db, &h);
     if (rc) return rc;
     *out_dir = gc_meta_get(h, "out_dir");
-    char *l = gc_meta_get(h, "link");
+    char key[PATH_MAX + 8], abs[PATH_MAX];
+    const char *d = for_dir ? (realpath(for_dir, abs) ? abs : for_dir) : *out_dir;
+    snprintf(key, sizeof key, "link:%s", d ? d : "");
+    char *l = gc_meta_get(h, key);
     if (l) *link = !strcmp(l, "sym") ? FC_LINK_SYM : !strcmp(l, "copy") ? FC_LINK_COPY : FC_LINK_HARD;
     free(l);
     sqlite3_close(h);

@@ -12,8 +12,18 @@
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static int vips_ok = -1;
 
+/* libvips' own warnings (e.g. "VipsJpeg: Premature end of JPEG file", "read gave 100 warnings") would
+ * reach stderr beside our one line per bad photo, which already carries the reason: drop them, unless
+ * FC_VIPS_WARNINGS is set (for debugging the decoder). */
+static void drop_vips_warning(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+    (void)domain, (void)level, (void)msg, (void)data;
+}
+
 static void vips_setup(void)
 {
+    if (!getenv("FC_VIPS_WARNINGS"))
+        g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, drop_vips_warning, NULL);
     if (VIPS_INIT("facecluster")) {
         vips_ok = 0;
         return;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define MAX_FILE ((size_t)1 << 31)
@@ -71,6 +72,7 @@ void fc_nn_set_threads(int n)
         n = omp_get_num_procs();
     g_threads = n;
     omp_set_num_threads(n);
+    openblas_set_num_threads(n); /* for BLAS calls outside fc_nn_run (fc_nn_run uses 1 inside) */
     omp_set_max_active_levels(1); /* kernels inside batch-parallel workers run single-threaded */
 }
 
@@ -385,6 +387,9 @@ static int prepare(fc_nn_model *m)
     count_consumers(m);
     if ((rc = infer_all(m)))
         return rc == FC_EARG ? FC_EFORMAT : rc;
+    for (int k = 0; k < m->nops; k++)
+        if ((rc = nn_prepare_op(m, &m->ops[k])))
+            return rc;
     return 0;
 }
 
@@ -520,6 +525,11 @@ int fc_nn_load(const char *path, fc_nn_model **out)
     FILE *f = fopen(path, "rb");
     if (!f)
         return fc_fail(FC_EIO, "%s: cannot open model file (run scripts/fetch_models.sh?)", path);
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return fc_fail(FC_EIO, "%s: is a directory, not a model file", path);
+    }
     uint8_t *buf = NULL;
     long len = -1;
     if (fseek(f, 0, SEEK_END) == 0)
@@ -561,6 +571,9 @@ void fc_nn_free(fc_nn_model *m)
     if (m->t && !m->shared_consts)
         for (int i = 0; i < m->ntensors; i++)
             free(m->t[i].cdata);
+    if (m->ops && !m->shared_consts)
+        for (int k = 0; k < m->nops; k++)
+            free(m->ops[k].wt);
     free(m->t);
     free(m->ops);
     free(m->inputs);
@@ -781,8 +794,12 @@ int fc_nn_run(fc_nn_model *m)
         return rc;
     /* OpenMP is the one thread pool: OpenBLAS runs single-threaded inside it, then gets its count back
      * (other modules call it outside parallel regions with all threads). */
-    int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
+    /* Inside a caller's parallel region (several models run at once, fc_nn_set_threads(1) set OpenBLAS
+     * to one thread already) the global count is left alone: restoring it would race. */
+    int touch_blas = !omp_in_parallel();
+    int blas_threads = touch_blas ? openblas_get_num_threads() : 1;
+    if (touch_blas && blas_threads != 1)
+        openblas_set_num_threads(1);
     int N = m->t[m->inputs[0]].ndim ? m->t[m->inputs[0]].dims[0] : 1;
     int chunk = 2; /* measured: 1-2 samples per chunk keep MobileFaceNet's activations in L2 */
     if (want > 1 && N >= 2 * want && !m->profile && batch_separable(m, N)) {
@@ -790,14 +807,16 @@ int fc_nn_run(fc_nn_model *m)
             free_workers(m);
             m->workers = fc_calloc((size_t)want, sizeof(fc_nn_model *));
             if (!m->workers) {
-                openblas_set_num_threads(blas_threads);
+                if (touch_blas && blas_threads != 1)
+                    openblas_set_num_threads(blas_threads);
                 return FC_ENOMEM;
             }
             for (int i = 0; i < want; i++)
                 if ((rc = make_worker(m, chunk, &m->workers[i]))) {
                     m->nworkers = i;
                     free_workers(m);
-                    openblas_set_num_threads(blas_threads);
+                    if (touch_blas && blas_threads != 1)
+                        openblas_set_num_threads(blas_threads);
                     return rc;
                 }
             m->nworkers = want;
@@ -817,7 +836,8 @@ int fc_nn_run(fc_nn_model *m)
     } else {
         run_ops(m);
     }
-    openblas_set_num_threads(blas_threads);
+    if (touch_blas && blas_threads != 1)
+        openblas_set_num_threads(blas_threads);
     return rc = 0;
 }
 

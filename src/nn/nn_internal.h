@@ -54,6 +54,7 @@ typedef struct nn_op {
     int prelu_slope;   /* tensor index of the PReLU slope for ACT_PRELU epilogues, else -1 */
     int pad_top, pad_left; /* from shape inference */
     double macs;
+    float *wt;         /* narrow direct convolution: weights re-laid out [K][16*O16], owned */
 } nn_op;
 
 struct fc_nn_model {
@@ -86,6 +87,8 @@ const char *nn_op_name(int code);
 /* ops.c: shape inference (0 or FC_EARG/FC_EUNSUP) and execution */
 int nn_infer_op(fc_nn_model *m, nn_op *op);
 void nn_run_op(fc_nn_model *m, nn_op *op);
+/* Once per op after fusion: kernel-specific weight layouts. */
+int nn_prepare_op(fc_nn_model *m, nn_op *op);
 size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op, int nthreads);
 
 #endif

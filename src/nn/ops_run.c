@@ -9,16 +9,17 @@
 #include <float.h>
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define T(i) (&m->t[op->in[i]])
 #define OUT (&m->t[op->out[0]])
 
-/* Rows of one im2col / GEMM block: ~0.5 M floats of scratch or output, so that the im2col rows, the GEMM
+/* Rows of one im2col / GEMM block: ~0.5 M floats (2 MB; measured best among 64 K..2 M) of scratch or output, so that the im2col rows, the GEMM
  * result and its epilogue stay in the core's cache. */
 static size_t block_rows(size_t K, size_t O)
 {
-    size_t w = K > O ? K : O, r = ((size_t)1 << 17) / (w ? w : 1);
+    size_t w = K > O ? K : O, r = ((size_t)1 << 19) / (w ? w : 1);
     return r < 64 ? 64 : r;
 }
 
@@ -42,7 +43,7 @@ static int split_columns(size_t M, int nt) { return nt > 1 && M < 32 * (size_t)n
 
 size_t nn_op_scratch(const fc_nn_model *m, const nn_op *op, int nt)
 {
-    if (op->code != TFL_CONV_2D)
+    if (op->code != TFL_CONV_2D || op->wt) /* the narrow direct kernel needs no im2col */
         return 0;
     const nn_tensor *w = &m->t[op->in[1]], *y = &m->t[op->out[0]];
     if (conv_is_direct_1x1(op, w))
@@ -178,24 +179,129 @@ static void gemm_op(fc_nn_model *m, nn_op *op, const nn_tensor *x, const nn_tens
     }
 }
 
+/* 16-float vectors (GCC/Clang vector extension): accumulators that stay in registers. Built without
+ * AVX-512 they are emulated with narrower registers (correct, slower); the helpers are always inlined,
+ * so the ABI note GCC gives for such builds does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float v16f __attribute__((vector_size(64)));
+static inline __attribute__((always_inline)) v16f ld16(const float *p)
+{
+    v16f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline __attribute__((always_inline)) void st16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+
+/* Narrow convolutions (≤ 32 output channels, no padding: MTCNN's P/R/O-Net) are too thin for GEMM to be
+ * efficient. Direct kernel instead: weights re-laid out once as [K][16·O16] (zero-padded), 4 output pixels
+ * × O16 vectors of accumulators, each input value broadcast against a weight vector. */
+static int conv_is_narrow(const nn_op *op, const nn_tensor *w)
+{
+    return op->code == TFL_CONV_2D && w->dims[0] <= 32 && op->pad_top == 0 && op->pad_left == 0 &&
+           op->padding == PAD_VALID && !conv_is_direct_1x1(op, w);
+}
+
+static int narrow_weights(nn_op *op, const nn_tensor *w)
+{
+    if (op->wt)
+        return 0;
+    int O = w->dims[0], O16 = (O + 15) / 16;
+    size_t K = (size_t)w->dims[1] * w->dims[2] * w->dims[3];
+    float *wt = calloc(K * 16 * (size_t)O16, sizeof(float));
+    if (!wt)
+        return -1;
+    for (int o = 0; o < O; o++)
+        for (size_t k = 0; k < K; k++)
+            wt[k * 16 * (size_t)O16 + (size_t)o] = w->data[(size_t)o * K + k];
+    op->wt = wt;
+    return 0;
+}
+
+int nn_prepare_op(fc_nn_model *m, nn_op *op)
+{
+    if (op->dead || op->code != TFL_CONV_2D || !conv_is_narrow(op, &m->t[op->in[1]]))
+        return 0;
+    return narrow_weights(op, &m->t[op->in[1]]) ? fc_fail(FC_ENOMEM, "%s: out of memory", m->name) : 0;
+}
+
+static void run_conv_narrow(fc_nn_model *m, nn_op *op)
+{
+    const nn_tensor *x = T(0), *w = T(1);
+    nn_tensor *y = OUT;
+    const float *bias = op->nin > 2 && op->in[2] >= 0 ? T(2)->data : NULL;
+    const float *slope = slope_of(m, op);
+    const float *res = op->residual >= 0 ? m->t[op->residual].data : NULL;
+    int N = x->dims[0], H = x->dims[1], W = x->dims[2], C = x->dims[3];
+    int OH = y->dims[1], OW = y->dims[2], O = y->dims[3], KH = w->dims[1], KW = w->dims[2];
+    int O16 = (O + 15) / 16, ld = 16 * O16;
+    const float *wt = op->wt;
+    float bpad[32] = {0};
+    if (bias)
+        memcpy(bpad, bias, sizeof(float) * (size_t)O);
+    int par = op->macs >= 16e6 * m->plan_threads;
+#pragma omp parallel for collapse(2) schedule(static) num_threads(m->plan_threads) if (par)
+    for (int n = 0; n < N; n++)
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox0 = 0; ox0 < OW; ox0 += 4) {
+                int np = OW - ox0 < 4 ? OW - ox0 : 4;
+                v16f acc[4][2];
+                for (int p = 0; p < 4; p++)
+                    acc[p][0] = ld16(bpad), acc[p][1] = ld16(bpad + 16);
+                /* without horizontal dilation the taps (kx, c) of one kernel row are KW·C consecutive
+                 * floats in both the input row and the weights: one loop over them */
+                int kxn = op->dil_w == 1 ? 1 : KW, Cn = op->dil_w == 1 ? KW * C : C;
+                for (int ky = 0; ky < KH; ky++) {
+                    size_t row = ((size_t)n * H + (size_t)oy * op->stride_h + (size_t)ky * op->dil_h) * W;
+                    for (int kx = 0; kx < kxn; kx++) {
+                        const float *ip[4];
+                        for (int p = 0; p < 4; p++) {
+                            int ox = ox0 + (p < np ? p : 0);
+                            ip[p] = x->data + (row + (size_t)ox * op->stride_w + (size_t)kx * op->dil_w) * C;
+                        }
+                        const float *wk = wt + ((size_t)ky * KW + kx) * C * ld;
+                        if (O16 == 1) {
+                            for (int c = 0; c < Cn; c++) {
+                                v16f w0 = ld16(wk + (size_t)c * ld);
+                                acc[0][0] += ip[0][c] * w0;
+                                acc[1][0] += ip[1][c] * w0;
+                                acc[2][0] += ip[2][c] * w0;
+                                acc[3][0] += ip[3][c] * w0;
+                            }
+                        } else {
+                            for (int c = 0; c < Cn; c++) {
+                                v16f w0 = ld16(wk + (size_t)c * ld), w1 = ld16(wk + (size_t)c * ld + 16);
+                                acc[0][0] += ip[0][c] * w0, acc[0][1] += ip[0][c] * w1;
+                                acc[1][0] += ip[1][c] * w0, acc[1][1] += ip[1][c] * w1;
+                                acc[2][0] += ip[2][c] * w0, acc[2][1] += ip[2][c] * w1;
+                                acc[3][0] += ip[3][c] * w0, acc[3][1] += ip[3][c] * w1;
+                            }
+                        }
+                    }
+                }
+                for (int p = 0; p < np; p++) {
+                    float tmp[32];
+                    st16(tmp, acc[p][0]);
+                    st16(tmp + 16, acc[p][1]);
+                    size_t opix = (((size_t)n * OH + oy) * OW + (size_t)(ox0 + p)) * O;
+                    float *o = y->data + opix;
+                    memcpy(o, tmp, sizeof(float) * (size_t)O);
+                    epilogue(o, 1, O, O, NULL, op->act, slope, res ? res + opix : NULL);
+                }
+            }
+}
+
 static void run_conv(fc_nn_model *m, nn_op *op)
 {
     const nn_tensor *x = T(0), *w = T(1);
     const nn_tensor *y = OUT;
+    if (op->wt) { /* laid out at load by nn_prepare_op */
+        run_conv_narrow(m, op);
+        return;
+    }
     int O = y->dims[3];
     size_t K = (size_t)w->dims[1] * w->dims[2] * x->dims[3], M = (size_t)y->dims[0] * y->dims[1] * y->dims[2];
     gemm_op(m, op, x, w, M, O, K, !conv_is_direct_1x1(op, w));
 }
-
-/* 8-float vectors (GCC/Clang vector extension): accumulators that stay in registers. */
-typedef float v8f __attribute__((vector_size(32)));
-static inline v8f ld8(const float *p)
-{
-    v8f v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-static inline void st8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
 
 /* Depthwise: one output pixel at a time, channels in blocks of 16 accumulated in registers over the
  * valid taps (the taps outside the image are skipped, i.e. zero padding), then bias and activation. */
@@ -243,11 +349,13 @@ static void run_depthwise(fc_nn_model *m, nn_op *op)
                         }
                 } else {
                     int c0 = 0;
-                    for (; c0 + 16 <= C; c0 += 16) {
-                        v8f acc0 = {0}, acc1 = {0};
+                    /* 4 independent accumulators: the taps' FMAs of one vector form a dependency chain,
+                     * so several channel blocks are interleaved to hide the FMA latency */
+                    for (; c0 + 64 <= C; c0 += 64) {
+                        v16f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
                         if (bias) {
-                            acc0 = ld8(bias + c0);
-                            acc1 = ld8(bias + c0 + 8);
+                            a0 = ld16(bias + c0), a1 = ld16(bias + c0 + 16);
+                            a2 = ld16(bias + c0 + 32), a3 = ld16(bias + c0 + 48);
                         }
                         for (int ky = ky0; ky < ky1; ky++) {
                             const float *ip = x->data +
@@ -255,12 +363,28 @@ static void run_depthwise(fc_nn_model *m, nn_op *op)
                             const float *wp = wd + (size_t)ky * KW * O + c0;
                             for (int kx = kx0; kx < kx1; kx++) {
                                 const float *a = ip + (size_t)kx * op->dil_w * C, *b = wp + (size_t)kx * O;
-                                acc0 += ld8(a) * ld8(b);
-                                acc1 += ld8(a + 8) * ld8(b + 8);
+                                a0 += ld16(a) * ld16(b);
+                                a1 += ld16(a + 16) * ld16(b + 16);
+                                a2 += ld16(a + 32) * ld16(b + 32);
+                                a3 += ld16(a + 48) * ld16(b + 48);
                             }
                         }
-                        st8(o + c0, acc0);
-                        st8(o + c0 + 8, acc1);
+                        st16(o + c0, a0), st16(o + c0 + 16, a1), st16(o + c0 + 32, a2), st16(o + c0 + 48, a3);
+                    }
+                    for (; c0 + 16 <= C; c0 += 16) {
+                        v16f acc = {0};
+                        if (bias)
+                            acc = ld16(bias + c0);
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            const float *ip = x->data +
+                                (((size_t)n * H + iy0 + ky * op->dil_h) * W + ix0) * C + c0;
+                            const float *wp = wd + (size_t)ky * KW * O + c0;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                const float *a = ip + (size_t)kx * op->dil_w * C, *b = wp + (size_t)kx * O;
+                                acc += ld16(a) * ld16(b);
+                            }
+                        }
+                        st16(o + c0, acc);
                     }
                     if (c0 < C) { /* remainder channels */
                         for (int c = c0; c < C; c++)

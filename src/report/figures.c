@@ -45,7 +45,7 @@ static int sweep_figure(const char *dir, const char *stem, const fc_report_item 
         used += 3 * st->njobs;
         if (m == 0)
             continue;
-        series[ns++] = (fc_series){items[d].ds->name, x, y, b, m};
+        series[ns++] = (fc_series){.name = items[d].ds->name, .x = x, .y = y, .band = b, .n = m};
     }
     int rc = FC_OK;
     if (ns > 0) {

@@ -2,6 +2,7 @@
 #include "facecluster/html.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,8 @@ static const char CSS[] =
     "figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #e2e2e8}"
     "figcaption{color:#555;font-size:.9em;margin-top:.3em}\n"
     ".gallery{margin:.4em 0 1em;padding:.4em .6em;border:1px solid #e4e4ea;border-radius:6px;background:#fbfbfd}"
-    ".gallery .title{font-weight:bold;margin-bottom:.1em}.gallery .note{color:#666;font-size:.85em;"
+    ".gallery .title{font-weight:bold;margin-bottom:.1em}.swatch{display:inline-block;width:.8em;height:.8em;"
+    "border-radius:50%;margin-right:.45em;vertical-align:-.05em}.gallery .note{color:#666;font-size:.85em;"
     "margin-bottom:.4em}\n"
     ".faces{display:flex;flex-wrap:wrap;gap:6px}.face{width:96px;text-align:center;font-size:.72em;color:#444}"
     ".face img{width:96px;height:96px;object-fit:cover;border:2px solid #c8d0dc;border-radius:4px;display:block}"
@@ -244,9 +246,13 @@ void fc_html_figure(fc_html *h, const char *rel_path, const char *caption, const
     fputs("</figure>\n", h->fp);
 }
 
-void fc_html_gallery_begin(fc_html *h, const char *title, const char *note)
+void fc_html_gallery_begin(fc_html *h, const char *title, const char *note, const double *rgb)
 {
     fputs("<div class=\"gallery\"><div class=\"title\">", h->fp);
+    if (rgb)
+        fprintf(h->fp, "<span class=\"swatch\" style=\"background:#%02x%02x%02x\"></span>",
+                (int)lround(fmin(1, fmax(0, rgb[0])) * 255), (int)lround(fmin(1, fmax(0, rgb[1])) * 255),
+                (int)lround(fmin(1, fmax(0, rgb[2])) * 255));
     fc_html_escape(h->fp, title);
     fputs("</div>", h->fp);
     if (note) {

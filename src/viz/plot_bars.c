@@ -42,7 +42,7 @@ int fc_plot_bars(const char *path, const char *const *cats, size_t nc, const cha
     if (isfinite(o->ymax))
         hi = o->ymax;
     int legend = o->legend && ns > 1;
-    double lw = legend ? draw_legend(cr, series, NULL, (const double(*)[3])rgb, ns, 0, 0, 0) : 0;
+    double lw = legend ? draw_legend(cr, series, NULL, NULL, (const double(*)[3])rgb, ns, 0, 0, 0) : 0;
     /* category labels: horizontal when they fit, else at 35 degrees with room below */
     double maxlab = 0;
     char buf[96];
@@ -102,7 +102,7 @@ int fc_plot_bars(const char *path, const char *const *cats, size_t nc, const cha
             draw_text(cr, buf, xc, f.y1 + 8, 12, 0.5, 0, 0, 0);
     }
     if (legend)
-        draw_legend(cr, series, NULL, (const double(*)[3])rgb, ns, f.x1 + 14, f.y0, 1);
+        draw_legend(cr, series, NULL, NULL, (const double(*)[3])rgb, ns, f.x1 + 14, f.y0, 1);
     free(rgb);
     return canvas_close(&c);
 }

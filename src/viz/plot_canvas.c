@@ -268,13 +268,22 @@ void shorten(const char *s, char *buf, size_t len, size_t max)
     snprintf(buf, len, "%.*s…", (int)cut, s);
 }
 
-double draw_legend(cairo_t *cr, const char *const *names, const int *shapes, const double (*rgb)[3], size_t n,
-                   double x, double y, int draw)
+void set_dash(cairo_t *cr, int dash)
+{
+    static const double pat[4][4] = {{0}, {7, 4}, {1.5, 3.5}, {8, 3.5, 1.5, 3.5}};
+    static const int len[4] = {0, 2, 2, 4};
+    int d = dash < 0 ? 0 : dash % 4;
+    cairo_set_line_cap(cr, d == 2 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+    cairo_set_dash(cr, pat[d], len[d], 0);
+}
+
+double draw_legend(cairo_t *cr, const char *const *names, const int *shapes, const int *dashes,
+                   const double (*rgb)[3], size_t n, double x, double y, int draw)
 {
     double size = 12, row = 19, pad = 8, sw = 22, maxw = 0;
     char buf[128];
     for (size_t i = 0; i < n; i++) {
-        shorten(names[i], buf, sizeof buf, 26);
+        shorten(names[i], buf, sizeof buf, 32);
         maxw = fmax(maxw, text_width(cr, buf, size, 0));
     }
     double w = pad * 2 + sw + 6 + maxw, h = pad * 2 + row * (double)n - 4;
@@ -298,11 +307,13 @@ double draw_legend(cairo_t *cr, const char *const *names, const int *shapes, con
             cairo_fill(cr);
             cairo_set_source_rgb(cr, rgb[i][0], rgb[i][1], rgb[i][2]);
             cairo_set_line_width(cr, 2.5);
+            set_dash(cr, dashes ? dashes[i] : 0);
             cairo_move_to(cr, x + pad, cy);
             cairo_line_to(cr, x + pad + sw, cy);
             cairo_stroke(cr);
+            set_dash(cr, 0);
         }
-        shorten(names[i], buf, sizeof buf, 26);
+        shorten(names[i], buf, sizeof buf, 32);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
         draw_text(cr, buf, x + pad + sw + 6, cy, size, 0, 0.5, 0, 0);
     }

@@ -49,10 +49,14 @@ void draw_title(cairo_t *cr, const char *title, double w, double y);
 enum { MARK_CIRCLE, MARK_SQUARE, MARK_TRIANGLE, MARK_DIAMOND, MARK_TRIANGLE_DOWN, MARK_PENTAGON, MARK_COUNT };
 void draw_marker(cairo_t *cr, int shape, double x, double y, double r);
 
-/* A legend box: one entry per name with a swatch (a marker of `shapes[i]`, or a line when shapes is
- * NULL) in colour i. Returns the width it takes; draws only when `draw`. */
-double draw_legend(cairo_t *cr, const char *const *names, const int *shapes, const double (*rgb)[3], size_t n,
-                   double x, double y, int draw);
+/* A legend box: one entry per name with a swatch (a marker of `shapes[i]`, or a line — dashed as
+ * dashes[i] when dashes is not NULL — when shapes is NULL) in colour i. Returns the width it takes; draws
+ * only when `draw`. */
+double draw_legend(cairo_t *cr, const char *const *names, const int *shapes, const int *dashes,
+                   const double (*rgb)[3], size_t n, double x, double y, int draw);
+
+/* Dash pattern d: 0 solid, 1 dashed, 2 dotted, 3 dash-dot (cycling). */
+void set_dash(cairo_t *cr, int d);
 
 /* Shortens s into buf (UTF-8 safe) to at most max characters, with an ellipsis. */
 void shorten(const char *s, char *buf, size_t len, size_t max);

@@ -49,7 +49,7 @@ int fc_plot_lines(const char *path, const fc_series *series, size_t ns, const fc
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     for (size_t k = 0; k < ns; k++) {
         names[k] = series[k].name ? series[k].name : "";
-        fc_plot_group_color((int)k, rgb[k]);
+        fc_plot_group_color(series[k].color > 0 ? series[k].color - 1 : (int)k, rgb[k]);
         for (size_t i = 0; i < series[k].n; i++) {
             if (!ok(&series[k], i))
                 continue;
@@ -65,7 +65,10 @@ int fc_plot_lines(const char *path, const fc_series *series, size_t ns, const fc
     if (isfinite(o->ymax))
         yhi = o->ymax;
     int legend = o->legend && ns > 0;
-    double lw = legend ? draw_legend(cr, names, NULL, (const double(*)[3])rgb, ns, 0, 0, 0) : 0;
+    int *dashes = calloc(ns ? ns : 1, sizeof *dashes);
+    for (size_t k = 0; dashes && k < ns; k++)
+        dashes[k] = series[k].dash;
+    double lw = legend ? draw_legend(cr, names, NULL, dashes, (const double(*)[3])rgb, ns, 0, 0, 0) : 0;
     draw_title(cr, o->title, W, 24);
     frame f = {.x0 = 74, .y0 = 48, .x1 = W - 22 - (legend ? lw + 14 : 0), .y1 = H - 62};
     nice_axis(xlo, xhi, 8, &f.ax);
@@ -104,12 +107,14 @@ int fc_plot_lines(const char *path, const fc_series *series, size_t ns, const fc
                     cairo_set_source_rgb(cr, rgb[k][0], rgb[k][1], rgb[k][2]);
                     cairo_set_line_width(cr, 2.2);
                     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+                    set_dash(cr, s->dash);
                     for (size_t j = a; j < i; j++)
                         if (j == a)
                             cairo_move_to(cr, frame_x(&f, s->x[j]), frame_y(&f, s->y[j]));
                         else
                             cairo_line_to(cr, frame_x(&f, s->x[j]), frame_y(&f, s->y[j]));
                     cairo_stroke(cr);
+                    cairo_set_dash(cr, NULL, 0, 0);
                 } else if (s->n <= 60) {
                     for (size_t j = a; j < i; j++) {
                         draw_marker(cr, MARK_CIRCLE, frame_x(&f, s->x[j]), frame_y(&f, s->y[j]), 3.4);
@@ -124,7 +129,8 @@ int fc_plot_lines(const char *path, const fc_series *series, size_t ns, const fc
         }
     cairo_restore(cr);
     if (legend)
-        draw_legend(cr, names, NULL, (const double(*)[3])rgb, ns, f.x1 + 14, f.y0, 1);
+        draw_legend(cr, names, NULL, dashes, (const double(*)[3])rgb, ns, f.x1 + 14, f.y0, 1);
+    free(dashes);
     free(names);
     free(rgb);
     return canvas_close(&c);

@@ -44,7 +44,7 @@ int fc_plot_scatter(const char *path, const double *xy, size_t n, const int *gro
                 fc_plot_group_color((int)g, rgb[g]);
                 shapes[g] = (int)(g / 20);
             }
-            lw = draw_legend(cr, (const char *const *)names, shapes, (const double(*)[3])rgb, n_groups, 0, 0, 0);
+            lw = draw_legend(cr, (const char *const *)names, shapes, NULL, (const double(*)[3])rgb, n_groups, 0, 0, 0);
         }
     }
     draw_title(cr, o->title, W, 24);
@@ -98,7 +98,7 @@ int fc_plot_scatter(const char *path, const double *xy, size_t n, const int *gro
         }
     cairo_restore(cr);
     if (legend)
-        draw_legend(cr, (const char *const *)names, shapes, (const double(*)[3])rgb, n_groups, f.x1 + 14, f.y0, 1);
+        draw_legend(cr, (const char *const *)names, shapes, NULL, (const double(*)[3])rgb, n_groups, f.x1 + 14, f.y0, 1);
     char note[160];
     if (group && n_groups > 20)
         snprintf(note, sizeof note, "%zu points, %zu groups: colour × marker shape per group", n, n_groups);

@@ -7,7 +7,7 @@ set -u
 FC=${FC_BIN:-build/facecluster}
 SH=${FC_SHARED:-../shared}
 PY=/usr/bin/python3
-names="embed_bad_inputs embed_resume embed_pattern_labels embed_min_images embed_kill_resume embed_lfw_verify"
+names="embed_retry_pad embed_keep_rule embed_bad_inputs embed_resume embed_pattern_labels embed_min_images embed_kill_resume embed_lfw_verify"
 if [ ! -d "$SH/data/orl" ] || [ ! -d "$SH/data/lfw" ] || [ ! -d "$SH/data/detection" ]; then
     for n in $names; do echo "SKIP $n: skipped: $SH/data (orl, lfw, detection) not found"; done; exit 0
 fi
@@ -80,6 +80,9 @@ fails=""
 "$FC" export --db "$T/m2.db" --npy "$T/m2.npy" --truth "$T/m2.txt" 2>/dev/null
 [ "$(tr '\n' ' ' < "$T/m2.txt")" = "000 000 " ] || fails="$fails truth=$(tr '\n' ' ' < "$T/m2.txt")"
 "$FC" embed "$T/m" --db "$T/m3.db" --min-images 2 2>/dev/null; [ $? -eq 2 ] || fails="$fails usage"
+"$FC" embed "$T/m" --db "$T/m3.db" --labels folder --keep bogus 2>/dev/null; [ $? -eq 2 ] || fails="$fails keep-usage"
+"$FC" embed "$T/m" 2>/dev/null; [ $? -eq 2 ] || fails="$fails no-db"
+"$FC" embed "$T/nonexistent" --db "$T/m3.db" 2>/dev/null; [ $? -eq 3 ] || fails="$fails missing-dir"
 [ -z "$fails" ] && ok embed_min_images || bad embed_min_images "$fails"
 
 # ---- kill -9 mid-run, re-run: same store as an uninterrupted run ----
@@ -108,6 +111,50 @@ cmp -s "$T/f.tsv" "$T/k.tsv" || fails="$fails tsv-differs"
 cmp -s "$T/f.txt" "$T/k.txt" || fails="$fails truth-differs"
 [ "$(count "$T/kill.db" "select count(*) from faces")" = 18 ] || fails="$fails face-count"
 [ -z "$fails" ] && ok embed_kill_resume || bad embed_kill_resume "$fails (killed after $partial photos)"
+
+# ---- --retry-pad recovers a tight crop MTCNN misses (bbt) ----
+fails=""
+B="$SH/data/bbt/bernadette/bernadette5.png"
+if [ -f "$B" ]; then
+    mkdir -p "$T/bbt/bernadette"; cp "$B" "$T/bbt/bernadette/"
+    "$FC" embed "$T/bbt" --db "$T/bbt0.db" --labels folder 2>"$T/err"; [ $? -eq 1 ] || fails="$fails no-pad-exit"
+    grep -q "bernadette5.png: no face found" "$T/err" || fails="$fails no-pad-reason"
+    "$FC" embed "$T/bbt" --db "$T/bbt1.db" --labels folder --retry-pad 24 --quiet 2>/dev/null; [ $? -eq 0 ] || fails="$fails pad-exit"
+    $PY -c "
+import sqlite3,sys
+b = sqlite3.connect(sys.argv[1]).execute('select x1, y1, x2, y2 from faces').fetchall()
+assert len(b) == 1 and -40 < b[0][0] < b[0][2] < 190 and -40 < b[0][1] < b[0][3] < 190 and b[0][2] - b[0][0] > 60, b
+" "$T/bbt1.db" || fails="$fails pad-box"
+    [ -z "$fails" ] && ok embed_retry_pad || bad embed_retry_pad "$fails"
+else
+    echo "SKIP embed_retry_pad: skipped: $B not found"
+fi
+
+# ---- which face represents a labelled photo: largest vs nearest the centre (golden 3-face photo) ----
+fails=""
+G="$SH/golden/mtcnn_e2e/faceapi_sample1_480x320/image.png"
+if [ -f "$G" ]; then
+    mkdir -p "$T/g/somebody"; cp "$G" "$T/g/somebody/group.png"
+    "$FC" embed "$T/g" --db "$T/g_all.db" --labels folder --all-faces --quiet 2>/dev/null
+    "$FC" embed "$T/g" --db "$T/g_big.db" --labels folder --quiet 2>/dev/null
+    "$FC" embed "$T/g" --db "$T/g_mid.db" --labels folder --keep central --quiet 2>/dev/null
+    $PY - "$T" <<'PYEOF' || fails="$fails keep-rule"
+import sqlite3, sys
+t = sys.argv[1]
+q = "select x1, y1, x2, y2 from faces"
+allf = sqlite3.connect(f"{t}/g_all.db").execute(q).fetchall()
+big = sqlite3.connect(f"{t}/g_big.db").execute(q).fetchall()
+mid = sqlite3.connect(f"{t}/g_mid.db").execute(q).fetchall()
+assert len(allf) == 3 and len(big) == 1 and len(mid) == 1
+area = lambda b: (b[2] - b[0]) * (b[3] - b[1])
+dist = lambda b: ((b[0] + b[2]) / 2 - 240) ** 2 + ((b[1] + b[3]) / 2 - 160) ** 2
+assert big[0] == max(allf, key=area), (big, allf)
+assert mid[0] == min(allf, key=dist), (mid, allf)
+PYEOF
+    [ -z "$fails" ] && ok embed_keep_rule || bad embed_keep_rule "$fails"
+else
+    echo "SKIP embed_keep_rule: skipped: $G not found"
+fi
 
 # ---- lfw-verify on a two-fold miniature of pairs.txt ----
 fails=""

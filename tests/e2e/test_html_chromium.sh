@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser test of the HTML output: `facecluster gallery` and `facecluster tsne` on the personal set, the
+# Browser test of the HTML output: `facecluster gallery --map` and `facecluster tsne` on the personal set, the
 # page opened in headless Chromium: a screenshot that is not blank (far larger than a blank page's), and
 # no broken images (a small script added to a copy of the page counts images that failed to load; a
 # second copy with one thumbnail deleted must report exactly one, so the check can fail).
@@ -24,17 +24,17 @@ out=$tmp/report
 awk -F'\t' 'NR>1 { if (!($2 in id)) id[$2] = n++; print id[$2] }' "$E/faces.tsv" > "$tmp/pred.txt"
 sed -i '2s/.*/3/' "$tmp/pred.txt"
 if ! "$BIN" gallery --emb "$E/emb.npy" --faces "$E/faces.tsv" --images "$SHARED/data/personal" \
-        --pred "$tmp/pred.txt" -o "$out" --title "personal: clusters & <errors>" > "$tmp/gallery.log" 2>&1; then
+        --pred "$tmp/pred.txt" --map -o "$out" --title "personal: clusters & <errors>" > "$tmp/gallery.log" 2>&1; then
     echo "FAIL html_gallery_runs"; cat "$tmp/gallery.log" >&2; exit 1
 fi
 echo "PASS html_gallery_runs"
 n_thumbs=$(ls "$out/thumbs" | wc -l)
 n_img=$(grep -o '<img ' "$out/index.html" | wc -l)
-if [ "$n_thumbs" -eq 79 ] && [ "$n_img" -eq 79 ] && grep -q 'personal: clusters &amp; &lt;errors&gt;' "$out/index.html" \
+if [ "$n_thumbs" -eq 79 ] && [ "$n_img" -eq 80 ] && [ -s "$out/map.png" ] && grep -q 'personal: clusters &amp; &lt;errors&gt;' "$out/index.html" \
         && [ "$(grep -c 'class="face bad"' "$out/index.html")" -eq 1 ]; then
     echo "PASS html_gallery_content"
 else
-    echo "FAIL html_gallery_content: $n_thumbs thumbnails, $n_img <img>, title escaping or red frame count wrong"
+    echo "FAIL html_gallery_content: $n_thumbs thumbnails, $n_img <img> (79 + the map), title escaping or red frame count wrong"
 fi
 
 chrome() { # url, extra args...
@@ -68,7 +68,7 @@ count_broken() { # page copy -> "images broken"
         | grep -o 'data-images="[0-9]*" data-broken="[0-9]*"' | head -1
 }
 res=$(count_broken "$out/index.html")
-if [ "$res" = 'data-images="79" data-broken="0"' ]; then
+if [ "$res" = 'data-images="80" data-broken="0"' ]; then
     echo "PASS html_no_broken_images"
 else
     echo "FAIL html_no_broken_images: got '$res'"
@@ -76,7 +76,7 @@ fi
 cp -r "$out" "$tmp/damaged"
 rm -f "$tmp/damaged/thumbs/$(ls "$tmp/damaged/thumbs" | head -1)"
 res=$(count_broken "$tmp/damaged/index.html")
-if [ "$res" = 'data-images="79" data-broken="1"' ]; then
+if [ "$res" = 'data-images="80" data-broken="1"' ]; then
     echo "PASS html_broken_image_detected"
 else
     echo "FAIL html_broken_image_detected: got '$res'"

@@ -10,6 +10,7 @@ printf 'dataset\teps\tari\tari_2std\npersonal\t0.6\t0.9\t0.04\npersonal\t0.5\t0.
 magic() { head -c 8 "$1" | od -An -c | tr -d ' \n'; }
 ok=1
 "$BIN" plot lines --tsv "$tmp/s.tsv" --x eps --y ari --band ari_2std --series dataset -o "$tmp/l.png" || ok=0
+"$BIN" plot lines --tsv "$tmp/s.tsv" --x eps --y ari --series dataset --style dataset -o "$tmp/l2.pdf" || ok=0
 "$BIN" plot bars --tsv "$tmp/s.tsv" --category eps --series dataset --value ari --err ari_2std -o "$tmp/b.svg" || ok=0
 "$BIN" plot heatmap --tsv "$tmp/s.tsv" --row dataset --col eps --value ari --format '%.2f' -o "$tmp/h.pdf" || ok=0
 case "$(magic "$tmp/l.png")" in *PNG*) ;; *) ok=0 ;; esac

@@ -2,7 +2,9 @@
  * and mean-shift: defaults, border points, N = 1, K = N, duplicates, the memory refusal path. */
 #include "harness.h"
 #include "facecluster/cluster.h"
+#include "facecluster/distance.h"
 #include "facecluster/estimate_k.h"
+#include "facecluster/rng.h"
 
 static fc_mat col(const double *v, size_t n)
 {
@@ -236,6 +238,59 @@ static void test_meanshift_hand(void)
     fc_mat_free(&X);
 }
 
+
+/* The float32-screened radius query gives exactly the lists of the double formula, self included,
+ * ascending, with distances; boundary pairs (d = radius exactly) are in. */
+static void test_radius_neighbors_exact(void)
+{
+    fc_mat X;
+    size_t n = 700, d = 8;
+    fc_mat_alloc(&X, n, d);
+    fc_rng r;
+    fc_rng_init(&r, 5);
+    for (size_t i = 0; i < n * d; i++)
+        X.data[i] = fc_rng_normal(&r);
+    for (size_t t = 0; t < d; t++) /* rows 1 and 2: exact duplicate of 0 and a point at distance 2 */
+        X.data[d + t] = X.data[2 * d + t] = X.data[t];
+    X.data[2 * d] += 2.0;
+    double norms[700], radius = 3.5;
+    fc_row_sqnorms(&X, norms);
+    fc_neighbors nb;
+    CHECK(fc_radius_neighbors(&X, radius, 1, &nb) == 0);
+    size_t bad = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = nb.offsets[i];
+        for (size_t j = 0; j < n; j++) {
+            double dot = 0;
+            for (size_t t = 0; t < d; t++)
+                dot += X.data[i * d + t] * X.data[j * d + t];
+            double q = i == j ? 0 : norms[i] + norms[j] - 2 * dot;
+            if (q <= radius * radius) {
+                total++;
+                if (k >= nb.offsets[i + 1] || nb.index[k] != (int)j || fabs(nb.dist[k] * nb.dist[k] - (q > 0 ? q : 0)) > 1e-9) {
+                    if (bad < 3)
+                        fprintf(stderr, "  row %zu: want %zu (d %.17g) got %d\n", i, j, sqrt(q > 0 ? q : 0),
+                                k < nb.offsets[i + 1] ? nb.index[k] : -1);
+                    bad++;
+                }
+                k++;
+            }
+        }
+        if (k != nb.offsets[i + 1])
+            bad++;
+    }
+    CHECK(bad == 0);
+    CHECK(total > 2 * n && total < n * n / 2); /* a real mix of in and out */
+    fc_neighbors_free(&nb);
+    CHECK(fc_radius_neighbors(&X, 2.0, 0, &nb) == 0); /* row 2 at exactly 2.0 from row 0 */
+    int found = 0;
+    for (size_t k = nb.offsets[0]; k < nb.offsets[1]; k++)
+        found |= nb.index[k] == 2;
+    CHECK(found);
+    fc_neighbors_free(&nb);
+    fc_mat_free(&X);
+}
+
 static void test_run_estimates_k(void)
 {
     double v[] = {0, 0.1, 0.2, 3, 3.1, 9};
@@ -258,4 +313,4 @@ static void test_run_estimates_k(void)
 
 TEST_MAIN(RUN(test_defaults_and_registry); RUN(test_dbscan_border_and_noise); RUN(test_dbscan_single_and_duplicates);
           RUN(test_agglomerative_hand); RUN(test_memory_refusal); RUN(test_kmeans_hand); RUN(test_meanshift_hand);
-          RUN(test_run_estimates_k))
+          RUN(test_run_estimates_k); RUN(test_radius_neighbors_exact))

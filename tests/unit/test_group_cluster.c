@@ -192,6 +192,36 @@ static void test_group_assign_vs_all(void)
     fc_mat_free(&A), fc_mat_free(&B), fc_mat_free(&X);
 }
 
-TEST_MAIN(RUN(test_group_matches_agglomerative_personal); RUN(test_group_matches_agglomerative_lfw_slice);
+/* The per-model default: built in for MobileFaceNet, a sidecar for another model, an error otherwise. */
+static void test_group_model_default(void)
+{
+    fc_linkage l;
+    double t = 0;
+    const char *src = NULL;
+    char dir[] = "/tmp/fc_test_group_model.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK(fc_group_model_default("MobileFaceNet.tflite", dir, &l, &t, &src) == 0);
+    CHECK(l == FC_LINK_AVERAGE && fabs(t - 0.95) < 1e-12 && src && strstr(src, "built-in"));
+    CHECK(fc_group_model_default("facenet.tflite", dir, &l, &t, NULL) == FC_EARG);
+    char p[512];
+    snprintf(p, sizeof p, "%s/facenet.tflite", dir);
+    FILE *f = fopen(p, "w");
+    if (f) fclose(f);
+    snprintf(p, sizeof p, "%s/facenet.tflite.group", dir);
+    f = fopen(p, "w");
+    if (f) {
+        fputs("# chosen on my data\nmethod complete\nthreshold 1.1\n", f);
+        fclose(f);
+    }
+    CHECK(fc_group_model_default("facenet.tflite", dir, &l, &t, &src) == 0);
+    CHECK(l == FC_LINK_COMPLETE && fabs(t - 1.1) < 1e-12 && strstr(src, "sidecar"));
+    CHECK(fc_group_linkage_parse("ward", &l) == -1);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/facenet.tflite", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+TEST_MAIN(RUN(test_group_model_default); RUN(test_group_matches_agglomerative_personal); RUN(test_group_matches_agglomerative_lfw_slice);
           RUN(test_group_cannot_link); RUN(test_group_cannot_link_propagates); RUN(test_group_threshold_is_strict);
           RUN(test_group_assign); RUN(test_group_assign_vs_all))

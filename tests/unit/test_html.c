@@ -37,7 +37,8 @@ static void test_page_escapes_and_tables(void)
     CHECK(fc_html_table_tsv(h, tsv) == 0);
     CHECK(fc_html_table_tsv(h, "/nonexistent.tsv") == FC_EIO);
     fc_html_figure(h, "fig dir/map 1.png", "A map", NULL);
-    fc_html_gallery_begin(h, "cluster 1", "note");
+    double rgb[3] = {1, 0.5, 0};
+    fc_html_gallery_begin(h, "cluster 1", "note", rgb);
     fc_html_gallery_item(h, "thumbs/1.jpg", "Ann", "row 1", 0);
     fc_html_gallery_item(h, "thumbs/2.jpg", "Bob", NULL, 1);
     fc_html_gallery_end(h);
@@ -53,6 +54,7 @@ static void test_page_escapes_and_tables(void)
     CHECK(strstr(s, "<td>k-means</td><td class=\"num\">0.40</td><td></td>") != NULL);
     CHECK(strstr(s, "src=\"fig%20dir/map%201.png\"") != NULL);
     CHECK(strstr(s, "class=\"face bad\"") != NULL);
+    CHECK(strstr(s, "background:#ff8000") != NULL);
     CHECK(strstr(s, "http") == NULL); /* offline: nothing fetched */
     CHECK(strstr(s, "</html>") != NULL);
     CHECK(fc_html_open("/nonexistent-dir/x.html", "x") == NULL);

@@ -97,6 +97,14 @@ static void test_formats(void)
         px(&im, 5, 5, p); CHECK(near(p, 200, 30, 30, 12));
         fc_image_free(&im);
     }
+    /* HEIF/AVIF when this libvips can write it (the encoder is optional) */
+    if (vips_heifsave(c, tmp("h.avif"), "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "lossless", TRUE, NULL) == 0) {
+        CHECK(fc_image_load(tmp("h.avif"), 0, &im) == 0);
+        px(&im, 5, 5, p); CHECK(near(p, 200, 30, 30, 12));
+        fc_image_free(&im);
+    } else {
+        vips_error_clear();
+    }
     CHECK(vips_tiffsave(c, tmp("t.tif"), NULL) == 0);
     CHECK(fc_image_load(tmp("t.tif"), 0, &im) == 0);
     px(&im, 60, 5, p); CHECK(near(p, 30, 30, 200, 0));

@@ -139,7 +139,9 @@ static int draw_lines(const char *p)
         }
     }
     y[2][5] = NAN; /* a gap */
-    fc_series ser[3] = {{"personal", x, y[0], b[0], M}, {"LFW ≥ 3", x, y[1], b[1], M}, {"ORL", x, y[2], NULL, M}};
+    fc_series ser[3] = {{.name = "personal", .x = x, .y = y[0], .band = b[0], .n = M},
+                        {.name = "LFW ≥ 3", .x = x, .y = y[1], .band = b[1], .n = M, .dash = 1},
+                        {.name = "ORL (dotted, colour 5)", .x = x, .y = y[2], .n = M, .dash = 2, .color = 5}};
     fc_plot_opts o;
     fc_plot_opts_init(&o);
     o.title = "DBSCAN: ARI vs eps (mean ± 2 std over 30 subsets)";
@@ -197,7 +199,7 @@ static void test_errors(void)
     /* degenerate data: one point, all-NaN series */
     CHECK(fc_plot_scatter(out("one.png"), xy, 1, NULL, 0, NULL, NULL) == 0);
     double nan[2] = {NAN, NAN};
-    fc_series s = {"empty", nan, nan, NULL, 2};
+    fc_series s = {.name = "empty", .x = nan, .y = nan, .n = 2};
     CHECK(fc_plot_lines(out("empty.png"), &s, 1, NULL) == 0);
 }
 

@@ -35,8 +35,12 @@ static void test_faces_embeddings(void)
         u8[i] = (uint8_t)crops.data[i];
     for (int batch = 1; batch <= 32; batch += 31) { /* 5 batches of 1, one batch of 5 */
         spec.batch = batch;
-        fc_embedder *e;
+        fc_embedder *e = NULL;
         CHECK(fc_embedder_new(&spec, NULL, &e) == 0);
+        if (!e) {
+            fprintf(stderr, "  %s\n", fc_last_error());
+            break;
+        }
         CHECK(fc_embedder_dim(e) == 192);
         float *emb = malloc(n * 192 * sizeof(float)), *raw = malloc(n * 192 * sizeof(float));
         CHECK(fc_embedder_embed(e, u8, n, emb, raw) == 0);
