@@ -110,6 +110,8 @@ static int helper(int argc, char **argv)
             return 3;
         }
         printf("%.17g\n", s);
+        free(l);
+        fc_mat_free(&X);
         return 0;
     }
     if (argc >= 5 && !strcmp(argv[1], "--eigvals")) {
@@ -127,6 +129,9 @@ static int helper(int argc, char **argv)
         }
         for (int i = 0; i < m; i++)
             printf("%.17g\n", ev[i]);
+        free(ev);
+        fc_mat_free(&A);
+        fc_mat_free(&X);
         return 0;
     }
     fprintf(stderr, "usage: %s [--silhouette E.npy L.txt | --eigvals E.npy M N_NEIGHBORS]\n", argv[0]);
