@@ -129,7 +129,7 @@ int cmd_embed(int argc, char **argv)
     signal(SIGINT, SIG_DFL);
     if (rc) {
         cli_error("embed", "%s", fc_last_error());
-        return EXIT_FAILURE_;
+        return rc == FC_EARG ? EXIT_USAGE : EXIT_FAILURE_; /* a bad --labels pattern is a usage error */
     }
     double rate = s.wall > 0 ? (double)s.processed / s.wall : 0;
     fprintf(stderr,
