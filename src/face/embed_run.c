@@ -421,7 +421,11 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
         abs[i] = strdup(realpath(fl.v[i].path, absbuf) ? absbuf : fl.v[i].path);
         int d = fc_store_is_done(st, abs[i], fl.v[i].size, fl.v[i].mtime, settings);
         if (d < 0) rc = d;
-        else if (d) sum->skipped++;
+        else if (d) {
+            sum->skipped++;
+            if (d == 2) sum->skipped_noface++;
+            if (d == 3) sum->skipped_failed++;
+        }
         else todo[ntodo++] = i;
     }
     if (o->limit > 0 && ntodo > (size_t)o->limit) ntodo = (size_t)o->limit;
