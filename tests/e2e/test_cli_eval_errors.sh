@@ -49,3 +49,13 @@ expect cli_eval_bad_seed 2 "--seed expects" "${V[@]}" --seed -3
 expect cli_eval_extra_arg 2 "unexpected argument" "${V[@]}" stray
 expect cli_eval_row_mismatch 3 "has 4 rows but" "$FC_BIN" evaluate --emb "$tmp/e.npy" --truth "$tmp/short.txt" --quiet
 expect cli_eval_missing_emb 3 "" "$FC_BIN" evaluate --emb "$tmp/none.npy" --truth "$tmp/t.txt" --quiet
+# message polish: no doubled "cluster: cluster:", getopt errors carry the program name, "> 0" for positive
+# options, a directory is called a directory
+C=("$FC_BIN" cluster --emb "$tmp/e.npy" --quiet)
+err=$("${C[@]}" --method kmeans --k 80 2>&1 >/dev/null); rc=$?
+if [ $rc -ne 0 ] && [[ "$err" == "facecluster cluster: K = 80"* ]]; then echo "PASS cli_cluster_no_doubled_prefix"
+else echo "FAIL cli_cluster_no_doubled_prefix: exit $rc, stderr: $err"; fi
+expect cli_cluster_unknown_option_named 2 "facecluster cluster: unrecognized option '--bogus'" "$FC_BIN" cluster --bogus
+expect cli_cluster_eps_positive 2 "--eps expects a number > 0, got '0'" "${C[@]}" --method dbscan --eps 0
+expect cli_info_directory 3 "$tmp: is a directory" "$FC_BIN" info "$tmp"
+expect cli_cluster_directory 3 "$tmp: is a directory" "$FC_BIN" cluster --emb "$tmp" --method kmeans --k 2
