@@ -59,3 +59,10 @@ expect cli_cluster_unknown_option_named 2 "facecluster cluster: unrecognized opt
 expect cli_cluster_eps_positive 2 "--eps expects a number > 0, got '0'" "${C[@]}" --method dbscan --eps 0
 expect cli_info_directory 3 "$tmp: is a directory" "$FC_BIN" info "$tmp"
 expect cli_cluster_directory 3 "$tmp: is a directory" "$FC_BIN" cluster --emb "$tmp" --method kmeans --k 2
+# --truth-column without --header on a file whose first line is a header: a warning says so
+printf 'path\tidentity\nx\ta\ny\ta\nz\tb\nw\tb\n' > "$tmp/faces.tsv"
+err=$("$FC_BIN" score --truth "$tmp/faces.tsv" --truth-column 2 --pred "$tmp/p.txt" 2>&1 >/dev/null)
+err2=$("$FC_BIN" score --truth "$tmp/faces.tsv" --truth-column 2 --header --pred "$tmp/p.txt" 2>&1 >/dev/null); rc2=$?
+if [[ "$err" == *"line 1 ('identity') looks like a header; use --header"* ]] && [ $rc2 -eq 0 ] && [ -z "$err2" ]; then
+    echo "PASS cli_score_header_warning"
+else echo "FAIL cli_score_header_warning: [$err] [$rc2 $err2]"; fi
