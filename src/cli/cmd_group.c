@@ -38,7 +38,8 @@ static void usage(void)
            "  --max-side PX         working size for detection (default %d; 0 = never shrink)\n"
            "  --min-face PX         smallest face to detect, >= 12 (default 20)\n"
            "  --quiet               no per-file lines or progress\n\n"
-           "Exit: 0 ok; 1 done, but some files were unusable (each named on stderr); 2 usage; 3 failure.\n",
+           "Exit: 0 ok; 1 done, but some files were unusable (each named on stderr in the run that met it; re-runs\n"
+           "skip them as unchanged, count them and still exit 1); 2 usage; 3 failure.\n",
            FC_IMAGE_DEFAULT_MAX_SIDE);
 }
 
