@@ -47,6 +47,7 @@ typedef struct fc_embed_opts {
 
 typedef struct fc_embed_summary {
     long files, skipped, processed, ok, noface, failed, faces, unlabelled;
+    long skipped_noface, skipped_failed; /* of `skipped`: stored by earlier runs without a face / as unusable */
     double wall, t_decode, t_detect, t_align, t_embed, t_store; /* seconds; decode..embed: CPU time of the workers */
     double wall_detect_phase;
 } fc_embed_summary;

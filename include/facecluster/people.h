@@ -51,6 +51,7 @@ typedef struct fc_group_opts {
 
 typedef struct fc_group_summary {
     long photos, photos_with_faces, noface, unusable, duplicates, faces;
+    long unusable_earlier; /* unusable files of this input stored by earlier runs (skipped as unchanged) */
     long people, new_people, attached, unknown_faces;
     long links, copies_fallback;
     double threshold;

@@ -46,7 +46,8 @@ int fc_store_open(const char *path, fc_store **out);
 void fc_store_close(fc_store *s);
 int fc_store_begin(fc_store *s);
 int fc_store_commit(fc_store *s);
-/* 1 when `path` is stored with this size, mtime and settings (nothing to do), 0 when not, <0 on error. */
+/* When `path` is stored with this size, mtime and settings (nothing to do): 1 if it gave faces, 2 if it was
+ * stored without a face, 3 if it was stored as unusable. 0 when not stored so, <0 on error. */
 int fc_store_is_done(fc_store *s, const char *path, int64_t size, int64_t mtime, const char *settings);
 /* Replaces the photo's row (and its faces and label) by the given ones. */
 int fc_store_put(fc_store *s, const fc_store_image *im, const fc_store_face *faces, int n, const char *model);

@@ -1,7 +1,7 @@
 /* cli.h — shared pieces of the facecluster command-line program.
  *
- * Contract: every subcommand is `int cmd_NAME(int argc, char **argv)` where argv[0] is the subcommand
- * name; it parses its own options with getopt_long, prints --help to stdout, and returns one of the
+ * Contract: every subcommand is `int cmd_NAME(int argc, char **argv)` where argv[0] is "facecluster NAME"
+ * (so getopt's own errors name it); it parses its own options with getopt_long, prints --help to stdout, and returns one of the
  * exit codes below. Errors are printed as one line "facecluster NAME: reason" on stderr.
  */
 #ifndef FACECLUSTER_CLI_H

@@ -12,12 +12,15 @@
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
+    char msg[4096];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "facecluster %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* library messages may already start with the command's name ("cluster: K = ..."): say it once */
+    size_t n = strlen(cmd);
+    const char *m = !strncmp(msg, cmd, n) && msg[n] == ':' && msg[n + 1] == ' ' ? msg + n + 2 : msg;
+    fprintf(stderr, "facecluster %s: %s\n", cmd, m);
 }
 
 int cli_load_embeddings(const char *cmd, const char *path, int no_normalize, fc_mat *X)
@@ -87,7 +90,12 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo,
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end || errno || !(v >= lo && v <= hi)) {
-        cli_error(cmd, "%s expects a number in [%g, %g], got '%s'", opt, lo, hi, s);
+        if (lo > 0 && lo <= 1e-300 && hi >= 1e300) /* positive-only: the bounds are only guards */
+            cli_error(cmd, "%s expects a number > 0, got '%s'", opt, s);
+        else if (hi >= 1e300)
+            cli_error(cmd, "%s expects a number >= %g, got '%s'", opt, lo, s);
+        else
+            cli_error(cmd, "%s expects a number in [%g, %g], got '%s'", opt, lo, hi, s);
         return -1;
     }
     *out = v;

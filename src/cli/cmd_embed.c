@@ -47,8 +47,10 @@ static void usage(void)
            "  --batch N             photos per transaction (default 32)\n"
            "  --limit N             process at most N new photos in this run\n"
            "  --quiet               no per-file lines or progress\n\n"
-           "Exit: 0 all photos gave faces; 1 done, but some photos were skipped (each named on stderr with\n"
-           "its reason); 2 usage; 3 failure (store or models unusable, nothing found); 130 interrupted.\n",
+           "Exit: 0 all photos gave faces; 1 done, but some photos gave no face or were unusable (each named on\n"
+           "stderr with its reason in the run that met it; a re-run skips them as unchanged, counts them in its\n"
+           "summary and still exits 1); 2 usage; 3 failure (store or models unusable, nothing found);\n"
+           "130 interrupted.\n",
            FC_IMAGE_DEFAULT_MAX_SIDE);
 }
 
@@ -129,7 +131,7 @@ int cmd_embed(int argc, char **argv)
     signal(SIGINT, SIG_DFL);
     if (rc) {
         cli_error("embed", "%s", fc_last_error());
-        return EXIT_FAILURE_;
+        return rc == FC_EARG ? EXIT_USAGE : EXIT_FAILURE_; /* a bad --labels pattern is a usage error */
     }
     double rate = s.wall > 0 ? (double)s.processed / s.wall : 0;
     fprintf(stderr,
@@ -137,6 +139,10 @@ int cmd_embed(int argc, char **argv)
             "face, %ld unusable%s; %.1f s, %.1f photos/s\n",
             s.files, s.skipped, s.processed, s.ok, s.faces, s.noface, s.failed,
             s.unlabelled ? ", some unlabelled" : "", s.wall, rate);
+    if (s.skipped_noface || s.skipped_failed)
+        fprintf(stderr, "embed: of the photos already stored, %ld have no face and %ld are unusable (from earlier "
+                "runs; list them: sqlite3 %s \"select path, status, error from images where status != 'ok'\")\n",
+                s.skipped_noface, s.skipped_failed, o.db);
     if (getenv("FC_EMBED_TIMES")) /* for the benchmark: the split of the time */
         fprintf(stderr, "times: wall %.3f detect_phase %.3f decode %.3f detect %.3f align %.3f embed %.3f store %.3f\n",
                 s.wall, s.wall_detect_phase, s.t_decode, s.t_detect, s.t_align, s.t_embed, s.t_store);
@@ -145,5 +151,7 @@ int cmd_embed(int argc, char **argv)
         cli_error("embed", "no photos found under the given folders");
         return EXIT_FAILURE_;
     }
-    return (s.noface || s.failed || s.unlabelled) ? EXIT_PARTIAL : EXIT_OK;
+    /* Exit 1 describes the input, not the run: it stays 1 while photos of this input are stored without a face
+     * or as unusable, even when a re-run skipped them as unchanged. */
+    return (s.noface || s.failed || s.unlabelled || s.skipped_noface || s.skipped_failed) ? EXIT_PARTIAL : EXIT_OK;
 }

@@ -38,7 +38,8 @@ static void usage(void)
            "  --max-side PX         working size for detection (default %d; 0 = never shrink)\n"
            "  --min-face PX         smallest face to detect, >= 12 (default 20)\n"
            "  --quiet               no per-file lines or progress\n\n"
-           "Exit: 0 ok; 1 done, but some files were unusable (each named on stderr); 2 usage; 3 failure.\n",
+           "Exit: 0 ok; 1 done, but some files were unusable (each named on stderr in the run that met it; re-runs\n"
+           "skip them as unchanged, count them and still exit 1); 2 usage; 3 failure.\n",
            FC_IMAGE_DEFAULT_MAX_SIDE);
 }
 
@@ -121,5 +122,10 @@ int cmd_group(int argc, char **argv)
             s.photos, s.photos_with_faces, s.noface, s.duplicates, s.unusable, s.faces, s.people, s.new_people,
             s.attached, s.unknown_faces, s.method ? s.method : "?", s.threshold, s.wall);
     if (s.copies_fallback) fprintf(stderr, "group: %ld photos were copied (hard links impossible)\n", s.copies_fallback);
-    return s.unusable ? EXIT_PARTIAL : EXIT_OK;
+    if (s.unusable_earlier)
+        fprintf(stderr, "group: %ld unusable files from earlier runs skipped as unchanged (list them: sqlite3 "
+                "PEOPLE_DIR/.facecluster/faces.db \"select path, error from images where status = 'error'\")\n",
+                s.unusable_earlier);
+    /* exit 1 while this input holds unusable files, whether met in this run or an earlier one */
+    return s.unusable || s.unusable_earlier ? EXIT_PARTIAL : EXIT_OK;
 }

@@ -26,8 +26,13 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < cli_command_count; i++)
-        if (!strcmp(argv[1], cli_commands[i].name))
+        if (!strcmp(argv[1], cli_commands[i].name)) {
+            /* getopt names argv[0] in its own errors: make that "facecluster CMD" */
+            char prog[128];
+            snprintf(prog, sizeof prog, "facecluster %s", argv[1]);
+            argv[1] = prog;
             return cli_commands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "facecluster: unknown command '%s' (facecluster --help lists them)\n", argv[1]);
     return EXIT_USAGE;
 }

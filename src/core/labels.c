@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static uint64_t hash_str(const char *s)
 {
@@ -150,6 +151,16 @@ int fc_truth_read(const char *path, int tsv_column, int has_header, fc_truth *ou
         if (rc == FC_OK && (!f || !*f))
             rc = fc_fail(FC_EFORMAT, "%s:%zu: empty label", path, i + 1);
         fields[i - first] = f;
+    }
+    if (rc == FC_OK && tsv_column > 0 && !has_header) {
+        /* a TSV column whose first value is a column name: most likely a header the caller forgot */
+        static const char *const words[] = {"identity", "identities", "label", "labels", "person", "people",
+                                            "truth", "name", "id", "class"};
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+            if (!strcasecmp(fields[0], words[w])) {
+                fc_warn("%s: line 1 ('%s') looks like a header; use --header to skip it", path, fields[0]);
+                break;
+            }
     }
     if (rc == FC_OK)
         rc = fc_truth_from_strings(fields, n - first, out);

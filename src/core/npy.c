@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef enum { T_F32, T_F64, T_I32, T_I64 } elem_type;
 
@@ -83,6 +84,11 @@ int fc_npy_read_matrix(const char *path, fc_mat *out)
         return fc_fail(FC_EIO, "%s: cannot open: %s", path, strerror(errno));
     unsigned char pre[10];
     int rc = FC_OK;
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        return fc_fail(FC_EIO, "%s: is a directory", path);
+    }
     char *header = NULL;
     unsigned char *raw = NULL;
     if (fread(pre, 1, 8, fp) != 8 || memcmp(pre, "\x93NUMPY", 6) != 0) {

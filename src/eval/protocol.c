@@ -185,6 +185,18 @@ int fc_evaluate(const fc_mat *X, const int *truth, const fc_eval_job *jobs, size
         }
         free(mark);
     }
+    /* Protocols that still run but whose scores say little: say so once instead of reporting ARI 1.000. */
+    int kmin = runs > 0 ? k_true[0] : 0;
+    for (int r = 1; r < runs && !rc; r++)
+        if (k_true[r] < kmin) kmin = k_true[r];
+    if (!rc && (m < 10 || kmin < 2))
+        fc_warn("evaluate: subsets have only %zu rows and as few as %d identities (fraction %g of %zu rows); "
+                "scores on them mean little", m, kmin, cfg->fraction, n);
+    for (size_t j = 0; j < njobs && !rc; j++)
+        if (jobs[j].k_mode == FC_K_FIXED && jobs[j].k_fixed > (int)m) {
+            fc_warn("evaluate: K = %d is more than the %zu rows of a subset; using K = %zu", jobs[j].k_fixed, m, m);
+            break;
+        }
     for (size_t j = 0; j < njobs && !rc; j++) {
         memset(&results[j], 0, sizeof results[j]);
         results[j].per_run = fc_malloc((size_t)runs, sizeof(fc_scores));

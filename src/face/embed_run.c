@@ -389,8 +389,6 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
         free(ls);
         fl.n = keep;
     }
-    fc_store *st = NULL;
-    if (!rc) rc = fc_store_open(o->db, &st);
     int T = o->threads > 0 ? o->threads : omp_get_num_procs();
     fc_mtcnn **dets = calloc((size_t)T, sizeof *dets);
     fc_embedder **embs = calloc((size_t)T, sizeof *embs);
@@ -398,6 +396,9 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
     spec.batch = 2;
     for (int i = 0; i < T && !rc; i++) rc = fc_mtcnn_new(o->models_dir, &dets[i]);
     for (int i = 0; i < T && !rc; i++) rc = fc_embedder_new(&spec, o->models_dir, &embs[i]);
+    /* The store is opened (created) only once the models loaded: a failed start leaves no file behind. */
+    fc_store *st = NULL;
+    if (!rc) rc = fc_store_open(o->db, &st);
     char model[300];
     {
         const char *b = strrchr(spec.model_file, '/');
@@ -420,7 +421,11 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
         abs[i] = strdup(realpath(fl.v[i].path, absbuf) ? absbuf : fl.v[i].path);
         int d = fc_store_is_done(st, abs[i], fl.v[i].size, fl.v[i].mtime, settings);
         if (d < 0) rc = d;
-        else if (d) sum->skipped++;
+        else if (d) {
+            sum->skipped++;
+            if (d == 2) sum->skipped_noface++;
+            if (d == 3) sum->skipped_failed++;
+        }
         else todo[ntodo++] = i;
     }
     if (o->limit > 0 && ntodo > (size_t)o->limit) ntodo = (size_t)o->limit;

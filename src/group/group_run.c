@@ -297,6 +297,7 @@ close:
     sqlite3_close(h);
     if (!rc) rc = fc_group_write(use_db, out, o->link, o->dry_run, sum);
     sum->unusable = es.failed;
+    sum->unusable_earlier = es.skipped_failed;
 done:
     if (tmpdb) {
         char b[PATH_MAX];

@@ -67,7 +67,7 @@ int fc_store_open(const char *path, fc_store **out)
         fc_store_close(s);
         return rc;
     }
-    int rc = prep(s, "SELECT 1 FROM images WHERE path=? AND size=? AND mtime=? AND settings IS ?", &s->q_done);
+    int rc = prep(s, "SELECT status FROM images WHERE path=? AND size=? AND mtime=? AND settings IS ?", &s->q_done);
     if (!rc) rc = prep(s, "DELETE FROM images WHERE path=?", &s->q_del);
     if (!rc) rc = prep(s, "INSERT INTO images(path,relpath,size,mtime,width,height,status,error,n_detected,settings)"
                           " VALUES(?,?,?,?,?,?,?,?,?,?)", &s->q_img);
@@ -115,7 +115,10 @@ int fc_store_is_done(fc_store *s, const char *path, int64_t size, int64_t mtime,
     if (settings) sqlite3_bind_text(q, 4, settings, -1, SQLITE_TRANSIENT);
     else sqlite3_bind_null(q, 4);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_ROW) {
+        const char *st = (const char *)sqlite3_column_text(q, 0);
+        return !st || !strcmp(st, "ok") ? 1 : !strcmp(st, "noface") ? 2 : 3;
+    }
     if (rc == SQLITE_DONE) return 0;
     return db_fail(s, "lookup");
 }

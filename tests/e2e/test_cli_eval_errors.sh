@@ -49,3 +49,20 @@ expect cli_eval_bad_seed 2 "--seed expects" "${V[@]}" --seed -3
 expect cli_eval_extra_arg 2 "unexpected argument" "${V[@]}" stray
 expect cli_eval_row_mismatch 3 "has 4 rows but" "$FC_BIN" evaluate --emb "$tmp/e.npy" --truth "$tmp/short.txt" --quiet
 expect cli_eval_missing_emb 3 "" "$FC_BIN" evaluate --emb "$tmp/none.npy" --truth "$tmp/t.txt" --quiet
+# message polish: no doubled "cluster: cluster:", getopt errors carry the program name, "> 0" for positive
+# options, a directory is called a directory
+C=("$FC_BIN" cluster --emb "$tmp/e.npy" --quiet)
+err=$("${C[@]}" --method kmeans --k 80 2>&1 >/dev/null); rc=$?
+if [ $rc -ne 0 ] && [[ "$err" == "facecluster cluster: K = 80"* ]]; then echo "PASS cli_cluster_no_doubled_prefix"
+else echo "FAIL cli_cluster_no_doubled_prefix: exit $rc, stderr: $err"; fi
+expect cli_cluster_unknown_option_named 2 "facecluster cluster: unrecognized option '--bogus'" "$FC_BIN" cluster --bogus
+expect cli_cluster_eps_positive 2 "--eps expects a number > 0, got '0'" "${C[@]}" --method dbscan --eps 0
+expect cli_info_directory 3 "$tmp: is a directory" "$FC_BIN" info "$tmp"
+expect cli_cluster_directory 3 "$tmp: is a directory" "$FC_BIN" cluster --emb "$tmp" --method kmeans --k 2
+# --truth-column without --header on a file whose first line is a header: a warning says so
+printf 'path\tidentity\nx\ta\ny\ta\nz\tb\nw\tb\n' > "$tmp/faces.tsv"
+err=$("$FC_BIN" score --truth "$tmp/faces.tsv" --truth-column 2 --pred "$tmp/p.txt" 2>&1 >/dev/null)
+err2=$("$FC_BIN" score --truth "$tmp/faces.tsv" --truth-column 2 --header --pred "$tmp/p.txt" 2>&1 >/dev/null); rc2=$?
+if [[ "$err" == *"line 1 ('identity') looks like a header; use --header"* ]] && [ $rc2 -eq 0 ] && [ -z "$err2" ]; then
+    echo "PASS cli_score_header_warning"
+else echo "FAIL cli_score_header_warning: [$err] [$rc2 $err2]"; fi

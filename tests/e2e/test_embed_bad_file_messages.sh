@@ -18,3 +18,12 @@ if [ $rc -eq 1 ] && [ "$(wc -l <"$T/lines")" -eq 1 ] && grep -q "cut short.jpg: 
 else
     echo "FAIL embed_truncated_one_line: rc=$rc stderr: $(head -c 600 "$T/lines")"
 fi
+# A re-run skips the unusable file as unchanged: no per-file line again, the summary counts it, exit stays 1.
+"$FC" embed "$T/p" --db "$T/f.db" >"$T/out" 2>"$T/err"; rc=$?
+tr '\r' '\n' <"$T/err" >"$T/lines"
+if [ $rc -eq 1 ] && ! grep -q "truncated or corrupt" "$T/lines" && grep -q "^embed: 1 files, 1 already stored" "$T/lines" &&
+   grep -q "0 have no face and 1 are unusable (from earlier runs" "$T/lines"; then
+    echo "PASS embed_rerun_counts_earlier_unusable"
+else
+    echo "FAIL embed_rerun_counts_earlier_unusable: rc=$rc stderr: $(head -c 600 "$T/lines")"
+fi

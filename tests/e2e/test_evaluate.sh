@@ -96,3 +96,13 @@ try:
 except Exception as e:
     print("FAIL e2e_score_cluster_output: %r" % e)
 PYEOF
+
+# Degenerate protocols warn: 1-row subsets (--fraction 0.01 of 79 rows), and K above the subset size (once).
+"$FC_BIN" evaluate --emb "$E/emb.npy" --truth "$E/truth.txt" --methods kmeans --runs 3 --fraction 0.01 \
+    > /dev/null 2> "$tmp/w1.err"; rc1=$?
+"$FC_BIN" evaluate --emb "$E/emb.npy" --truth "$E/truth.txt" --methods kmeans --runs 3 --k 200 \
+    > /dev/null 2> "$tmp/w2.err"; rc2=$?
+if [ $rc1 -eq 0 ] && grep -q "subsets have only 1 rows" "$tmp/w1.err" && [ $rc2 -eq 0 ] &&
+   [ "$(grep -c "K = 200 is more than" "$tmp/w2.err")" -eq 1 ] && ! grep -q "subsets have only" "$tmp/w2.err"; then
+    pass e2e_evaluate_degenerate_warns
+else fail e2e_evaluate_degenerate_warns "exit $rc1/$rc2: $(cat "$tmp/w1.err" "$tmp/w2.err" | head -c 600)"; fi

@@ -24,3 +24,12 @@ if [ $rc -eq 1 ] && [ -n "$total" ] && [ -n "$parts" ] && [ "$total" -eq $((part
 else
     echo "FAIL group_summary_counts_add_up: rc=$rc [$line]"
 fi
+# Real run twice: the re-run skips the unusable files as unchanged, says so once, and still exits 1.
+"$FC" group "$T/p" -o "$T/out" --quiet >/dev/null 2>&1; rc1=$?
+"$FC" group "$T/p" -o "$T/out" --quiet >/dev/null 2>"$T/err2"; rc2=$?
+if [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && ! grep -q "b.jpg\|c.jpg" "$T/err2" &&
+   grep -q "^group: 2 unusable files from earlier runs skipped as unchanged" "$T/err2"; then
+    echo "PASS group_rerun_counts_earlier_unusable"
+else
+    echo "FAIL group_rerun_counts_earlier_unusable: rc=$rc1/$rc2 [$(head -c 600 "$T/err2")]"
+fi

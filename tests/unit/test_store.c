@@ -41,6 +41,7 @@ static void test_roundtrip(void)
     CHECK(fc_store_put(s, &c, NULL, 0, "M") == 0);
     CHECK(fc_store_commit(s) == 0);
     CHECK(fc_store_is_done(s, "/x/a.jpg", 100, 5, "set") == 1);
+    CHECK(fc_store_is_done(s, "/x/c.jpg", 0, 5, "set") == 3);     /* stored as unusable */
     CHECK(fc_store_is_done(s, "/x/a.jpg", 101, 5, "set") == 0);   /* size changed */
     CHECK(fc_store_is_done(s, "/x/a.jpg", 100, 6, "set") == 0);   /* mtime changed */
     CHECK(fc_store_is_done(s, "/x/a.jpg", 100, 5, "other") == 0); /* settings changed */
