@@ -59,10 +59,12 @@ void fc_neighbors_free(fc_neighbors *nb)
     memset(nb, 0, sizeof *nb);
 }
 
+/* A plain left-to-right sum, on purpose: a vectorised reduction changes the rounding with the instruction
+ * set (AVX-512 vs SSE), and pairs at the radius must be decided the same way on every machine. Only pairs
+ * near the radius and the reported distances come here, so speed does not matter. */
 static double dot_d(const double *a, const double *b, size_t d)
 {
     double s = 0;
-#pragma omp simd reduction(+ : s)
     for (size_t k = 0; k < d; k++)
         s += a[k] * b[k];
     return s;
