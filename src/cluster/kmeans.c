@@ -5,9 +5,10 @@
  * with the points farthest from their centres, and a final assignment to the final centres when the loop
  * did not converge strictly.
  *
- * Speed: distances for seeding and assignment are dot products through single-precision GEMM (threaded
- * OpenBLAS) on a float copy of X; the centres, sums, potentials and inertia stay in double. Assignment
- * differences from float rounding only matter for points equidistant to within ~1e-6 of two centres.
+ * Speed: the seeding's candidate dot products (2 + ln K candidates against all N points per step) run in
+ * float32 through a register-blocked kernel over a panelled copy of X, reading X once per step; the
+ * E-steps use Elkan's bounds with exact double distances (first step by double GEMM), the bounds loosened
+ * in the same pass that tests them. Centres, sums, potentials and inertia stay in double.
  * The random stream is ours (xoshiro), so results match sklearn statistically, not draw for draw.
  */
 #include "facecluster/cluster.h"
