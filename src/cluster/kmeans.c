@@ -136,15 +136,19 @@ static void seed_plusplus(km_ctx *c, fc_rng *rng)
             const float *g = dist + (size_t)t * n;
             double xc = c->xn[ids[t]], s = 0;
             /* sequential on purpose: thousands of tiny parallel regions cost more than they save
-             * on a busy machine */
+             * on a busy machine. The candidate's own point gets 0 after the loop so that the loop has
+             * no branch and vectorises; the sum's order is fixed by the build, not the thread count. */
+            const double *pt = c->pot, *xn = c->xn;
+#pragma omp simd reduction(+ : s)
             for (size_t i = 0; i < n; i++) {
-                double v = c->xn[i] + xc - 2.0 * g[i];
-                if (v < 0 || i == ids[t])
-                    v = 0;
-                tmp[i] = v < c->pot[i] ? v : c->pot[i];
+                double v = xn[i] + xc - 2.0 * g[i];
+                v = v > 0 ? v : 0;
+                v = v < pt[i] ? v : pt[i];
+                tmp[i] = v;
+                s += v;
             }
-            for (size_t i = 0; i < n; i++) /* in order: the same sum whatever the thread count */
-                s += tmp[i];
+            s -= tmp[ids[t]];
+            tmp[ids[t]] = 0;
             if (best < 0 || s < bestpot) {
                 best = t;
                 bestpot = s;
