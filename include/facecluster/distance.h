@@ -29,6 +29,10 @@ typedef struct fc_neighbors {
     double *dist;    /* matching Euclidean distances (may be NULL if not requested) */
 } fc_neighbors;
 
+/* The k-th smallest (0-based, k < n) of v[0..n), partially reordering v; for k-th nearest-neighbour
+ * distances from a row of a distance block. */
+double fc_kth_smallest(double *v, size_t n, size_t k);
+
 int fc_radius_neighbors(const fc_mat *X, double radius, int want_dist, fc_neighbors *out);
 void fc_neighbors_free(fc_neighbors *nb);
 

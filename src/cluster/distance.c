@@ -220,3 +220,34 @@ oom:
     fc_neighbors_free(out);
     return fc_fail(FC_ENOMEM, "out of memory listing radius-%g neighbours of %zu points", radius, n);
 }
+
+/* Quickselect: the middle element as pivot, Hoare partition, narrowing to the side holding k. */
+double fc_kth_smallest(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j], v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}

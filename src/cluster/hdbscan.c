@@ -29,36 +29,6 @@ static int cmp_edge(const void *x, const void *y)
     return e->w < f->w ? -1 : e->w > f->w ? 1 : 0;
 }
 
-/* The k-th smallest (0-based) of v[0..n), reordering v (quickselect). */
-static double kth_smallest(double *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        double pivot = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = v[i];
-                v[i] = v[j], v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return v[k];
-    }
-    return v[k];
-}
 
 static int core_distances(const fc_mat *X, const double *norms, int min_samples, double *core)
 {
@@ -70,7 +40,7 @@ static int core_distances(const fc_mat *X, const double *norms, int min_samples,
         size_t i1 = i0 + block < n ? i0 + block : n;
         fc_sqdist_block(X, norms, i0, i1, 0, n, buf);
         for (size_t a = 0; a < i1 - i0; a++)
-            core[i0 + a] = sqrt(kth_smallest(buf + a * n, n, (size_t)min_samples - 1));
+            core[i0 + a] = sqrt(fc_kth_smallest(buf + a * n, n, (size_t)min_samples - 1));
     }
     free(buf);
     return FC_OK;

@@ -39,37 +39,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* k-th smallest (1-based) of v[0..n-1], partially reordering v. */
-static double kth_smallest(double *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1, want = k - 1;
-    while (lo < hi) {
-        double pivot = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (want <= j)
-            hi = j;
-        else if (want >= i)
-            lo = i;
-        else
-            return v[want];
-    }
-    return v[want];
-}
 
 int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth)
 {
@@ -93,7 +62,7 @@ int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth)
         fc_sqdist_block(X, norms, i0, i1, 0, n, buf);
 #pragma omp parallel for schedule(static)
         for (size_t a = 0; a < i1 - i0; a++)
-            kth[i0 + a] = sqrt(kth_smallest(buf + a * n, n, k));
+            kth[i0 + a] = sqrt(fc_kth_smallest(buf + a * n, n, k - 1));
     }
     double s = 0;
     for (size_t i = 0; i < n; i++)
