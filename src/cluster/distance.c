@@ -194,18 +194,12 @@ int fc_radius_neighbors(const fc_mat *X, double radius, int want_dist, fc_neighb
                 double q = j == i ? 0 : norms[i] + norms[j] - 2.0 * dot_d(fc_mat_row(X, i), fc_mat_row(X, j), d);
                 out->dist[k] = q > 0 ? sqrt(q) : 0;
             }
-    for (size_t a = 0; a < block; a++)
-        free(rowj[a]);
-    free(rowj);
-    free(rowcap);
-    free(rowcnt);
-    free(norms);
-    free(xf);
-    free(buf);
-    free(edges);
-    free(deg);
-    return FC_OK;
+    int rc = FC_OK;
+    goto done;
 oom:
+    fc_neighbors_free(out);
+    rc = fc_fail(FC_ENOMEM, "out of memory listing radius-%g neighbours of %zu points", radius, n);
+done:
     if (rowj)
         for (size_t a = 0; a < block; a++)
             free(rowj[a]);
@@ -217,8 +211,7 @@ oom:
     free(buf);
     free(edges);
     free(deg);
-    fc_neighbors_free(out);
-    return fc_fail(FC_ENOMEM, "out of memory listing radius-%g neighbours of %zu points", radius, n);
+    return rc;
 }
 
 /* Quickselect: the middle element as pivot, Hoare partition, narrowing to the side holding k. */
