@@ -33,6 +33,8 @@ int cli_load_store_truth(const char *cmd, const char *db, struct fc_truth *truth
 /* Strict number parsing for option values; print a usage error naming `opt` and return -1 on failure. */
 int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo, long hi, int *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
+/* A seed: any non-negative integer that fits in 64 bits. */
+int cli_parse_seed(const char *cmd, const char *opt, const char *s, uint64_t *out);
 
 typedef struct cli_command {
     const char *name;

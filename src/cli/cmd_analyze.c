@@ -493,17 +493,7 @@ int cmd_analyze(int argc, char **argv)
         case O_RUNS: bad = cli_parse_int(CMD, "--runs", optarg, 1, 100000, &runs); break;
         case O_FRAC: bad = cli_parse_double(CMD, "--fraction", optarg, 1e-9, 1000, &cfg.fraction); break;
         case O_BOOT: cfg.bootstrap = 1; break;
-        case O_SEED: {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || errno || optarg[0] == '-') {
-                cli_error(CMD, "--seed expects a non-negative integer, got '%s'", optarg);
-                bad = 1;
-            }
-            cfg.seed = v;
-            break;
-        }
+        case O_SEED: bad = cli_parse_seed(CMD, "--seed", optarg, &cfg.seed); break;
         case O_THREADS: bad = cli_parse_int(CMD, "--threads", optarg, 1, 1024, &cfg.threads); break;
         case O_SWEEP:
             if (sscanf(optarg, "%lf:%lf:%lf", &cfg.sweep_lo, &cfg.sweep_hi, &cfg.sweep_step) != 3 ||

@@ -142,17 +142,7 @@ int cmd_evaluate(int argc, char **argv)
         case O_RUNS: bad = cli_parse_int(CMD, "--runs", optarg, 1, 100000, &cfg.runs); break;
         case O_FRAC: bad = cli_parse_double(CMD, "--fraction", optarg, 1e-9, 1000, &cfg.fraction); break;
         case O_BOOT: cfg.bootstrap = 1; break;
-        case O_SEED: {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || errno || optarg[0] == '-') {
-                cli_error(CMD, "--seed expects a non-negative integer, got '%s'", optarg);
-                bad = 1;
-            }
-            cfg.seed = v;
-            break;
-        }
+        case O_SEED: bad = cli_parse_seed(CMD, "--seed", optarg, &cfg.seed); break;
         case O_SWEEP:
             if (nsweeps == MAX_SWEEPS) {
                 cli_error(CMD, "at most %d --sweep options", MAX_SWEEPS);
