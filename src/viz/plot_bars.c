@@ -11,10 +11,7 @@ int fc_plot_bars(const char *path, const char *const *cats, size_t nc, const cha
                  const double *values, const double *err, const fc_plot_opts *o)
 {
     fc_plot_opts def;
-    if (!o) {
-        fc_plot_opts_init(&def);
-        o = &def;
-    }
+    o = plot_opts_or_default(o, &def);
     double W = o->width > 0 ? o->width : 900, H = o->height > 0 ? o->height : 600;
     canvas c;
     int rc = canvas_open(&c, path, W, H, o->scale);
@@ -128,10 +125,7 @@ int fc_plot_heatmap(const char *path, const char *const *rows, size_t nr, const 
                     const double *values, double vmin, double vmax, const fc_plot_opts *o)
 {
     fc_plot_opts def;
-    if (!o) {
-        fc_plot_opts_init(&def);
-        o = &def;
-    }
+    o = plot_opts_or_default(o, &def);
     double W = o->width > 0 ? o->width : 900, H = o->height;
     char buf[96];
     double rowlab = 0, collab = 0;

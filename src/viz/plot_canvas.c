@@ -39,6 +39,14 @@ void fc_plot_opts_init(fc_plot_opts *o)
     o->legend = 1;
 }
 
+const fc_plot_opts *plot_opts_or_default(const fc_plot_opts *o, fc_plot_opts *def)
+{
+    if (o)
+        return o;
+    fc_plot_opts_init(def);
+    return def;
+}
+
 int canvas_open(canvas *c, const char *path, double w, double h, double scale)
 {
     memset(c, 0, sizeof *c);

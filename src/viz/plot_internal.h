@@ -15,6 +15,9 @@ typedef struct canvas {
     const char *path;
 } canvas;
 
+/* `o` itself, or `def` filled with fc_plot_opts_init when o is NULL (every figure accepts NULL options). */
+const fc_plot_opts *plot_opts_or_default(const fc_plot_opts *o, fc_plot_opts *def);
+
 /* Opens a canvas of w×h units for path (.png/.svg/.pdf) and paints it white. */
 int canvas_open(canvas *c, const char *path, double w, double h, double scale);
 /* Finishes the file (writes the PNG) and frees the canvas; FC_EIO names the file on failure. */

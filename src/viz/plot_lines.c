@@ -29,10 +29,7 @@ static void band_run(cairo_t *cr, const frame *f, const fc_series *s, size_t a, 
 int fc_plot_lines(const char *path, const fc_series *series, size_t ns, const fc_plot_opts *o)
 {
     fc_plot_opts def;
-    if (!o) {
-        fc_plot_opts_init(&def);
-        o = &def;
-    }
+    o = plot_opts_or_default(o, &def);
     double W = o->width > 0 ? o->width : 900, H = o->height > 0 ? o->height : 600;
     canvas c;
     int rc = canvas_open(&c, path, W, H, o->scale);

@@ -10,10 +10,7 @@ int fc_plot_scatter(const char *path, const double *xy, size_t n, const int *gro
                     const char *const *group_names, const fc_plot_opts *o)
 {
     fc_plot_opts def;
-    if (!o) {
-        fc_plot_opts_init(&def);
-        o = &def;
-    }
+    o = plot_opts_or_default(o, &def);
     double W = o->width > 0 ? o->width : 900, H = o->height > 0 ? o->height : 700;
     canvas c;
     int rc = canvas_open(&c, path, W, H, o->scale);
