@@ -10,7 +10,7 @@ CFLAGS  ?= $(OPT) -g
 PKGS    := vips sqlite3 cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fopenmp -Iinclude -Isrc \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fno-math-errno -Wall -Wextra -Wno-unused-parameter -fopenmp -Iinclude -Isrc \
               -I/usr/include/x86_64-linux-gnu/openblas-pthread $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lopenblas -llapacke -larpack -lm -lpthread -fopenmp
 

@@ -3,7 +3,10 @@
 
 #include "facecluster/distance.h"
 
+#include <cblas.h>
+
 #include <float.h>
+#include <limits.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,43 +25,136 @@ static double sqdist_direct(const double *a, const double *b, size_t d)
     return s;
 }
 
-/* The full N×N Euclidean distance matrix: GEMM for speed, with tiny entries recomputed by differences
- * so that duplicates and near-duplicates get the same (tie-breaking) values as scipy's pdist. */
+/* The full N×N Euclidean distance matrix: -2·X·Xᵀ by GEMM, then one pass that adds the squared norms,
+ * takes the root, and recomputes tiny entries by differences so that duplicates and near-duplicates get
+ * the same (tie-breaking) values as scipy's pdist. */
 static void full_distances(const fc_mat *X, double *D)
 {
-    size_t n = X->rows;
+    size_t n = X->rows, d = X->cols;
     double *norms = fc_malloc(n, sizeof(double));
-    if (norms)
-        fc_row_sqnorms(X, norms);
-    fc_sqdist_block(X, norms, 0, n, 0, n, D);
-    free(norms);
+    if (!norms) { /* no room for N doubles: the slow but exact way */
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++)
+                D[i * n + j] = sqrt(sqdist_direct(fc_mat_row(X, i), fc_mat_row(X, j), d));
+        return;
+    }
+    fc_row_sqnorms(X, norms);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)d, -2.0, X->data, (int)d, X->data,
+                (int)d, 0.0, D, (int)n);
 #pragma omp parallel for schedule(dynamic, 64)
     for (size_t i = 0; i < n; i++) {
-        double *row = D + i * n;
+        double *row = D + i * n, ni = norms[i];
         for (size_t j = 0; j < n; j++) {
-            double v = row[j];
+            double v = row[j] + ni + norms[j];
+            v = v > 0 ? v : 0;
             if (v < 1e-6 && i != j)
-                v = sqdist_direct(fc_mat_row(X, i), fc_mat_row(X, j), X->cols);
-            row[j] = sqrt(v);
+                v = sqdist_direct(fc_mat_row(X, i), fc_mat_row(X, j), d);
+            row[j] = i == j ? 0 : sqrt(v);
         }
     }
+    free(norms);
 }
 
-static double lw_update(fc_linkage m, double dxi, double dyi, double dxy, double nx, double ny, double ni)
+/* The Lance-Williams update of one linkage for a whole row at once: ry[i] <- d(x ∪ y, i) for every slot i,
+ * from rx[i] = d(x, i), ry[i] = d(y, i), dxy = d(x, y) and the sizes. Dead slots (dead[i] = +inf) and
+ * slot y itself get +inf, so that row scans can ignore them without a list. Written as plain loops over
+ * contiguous arrays so that the compiler vectorises them; the arithmetic of each entry is the same
+ * expression, in the same order, as scipy's. */
+static void lw_update_row(fc_linkage m, const double *restrict rx, double *restrict ry, const double *restrict dead,
+                          const double *restrict size, size_t n, double dxy, double nx, double ny)
 {
     switch (m) {
     case FC_LINK_COMPLETE:
-        return dxi > dyi ? dxi : dyi;
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            double v = rx[i] > ry[i] ? rx[i] : ry[i];
+            ry[i] = dead[i] != 0 ? INFINITY : v;
+        }
+        break;
     case FC_LINK_AVERAGE:
-        return (nx * dxi + ny * dyi) / (nx + ny);
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            double v = (nx * rx[i] + ny * ry[i]) / (nx + ny);
+            ry[i] = dead[i] != 0 ? INFINITY : v;
+        }
+        break;
     case FC_LINK_SINGLE:
-        return dxi < dyi ? dxi : dyi;
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            double v = rx[i] < ry[i] ? rx[i] : ry[i];
+            ry[i] = dead[i] != 0 ? INFINITY : v;
+        }
+        break;
     case FC_LINK_WARD:
-    default: {
-        double t = 1.0 / (nx + ny + ni);
-        return sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * dxy * dxy);
+    default:
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            double ni = size[i], t = 1.0 / (nx + ny + ni), dxi = rx[i], dyi = ry[i];
+            double v = sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * dxy * dxy);
+            ry[i] = dead[i] != 0 ? INFINITY : v;
+        }
+        break;
     }
+}
+
+/* The nearest live slot to row `row` (dead[] adds +inf to dead slots; the diagonal is +inf): the smallest
+ * distance, and the lowest index holding it, as a scan over 0..n-1 with a strict "<" finds. Returns -1 when
+ * no entry is below +inf (only non-finite distances left). Two passes: a vectorised minimum, then the
+ * first index equal to it. */
+static int row_nearest(const double *restrict row, const double *restrict dead, size_t n, double *best)
+{
+    double m = INFINITY;
+#pragma omp simd reduction(min : m)
+    for (size_t i = 0; i < n; i++) {
+        double v = row[i] + dead[i];
+        m = v < m ? v : m;
     }
+    *best = m;
+    if (!(m < INFINITY))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (row[i] + dead[i] == m)
+            return (int)i;
+    return -1;
+}
+
+/* The working state of one NN-chain run. Slots are the rows of D; slot s stands for the original row
+ * orig[s] (the surviving side of each merge keeps its slot). Once half the slots are dead the matrix is
+ * compacted onto the live ones, so that scans and updates stay proportional to the live count. */
+typedef struct {
+    double *D;       /* n × n distances (row stride n), +inf on the diagonal */
+    double *size;    /* cluster size per slot (0 once dead) */
+    double *dead;    /* 0 for a live slot, +inf once merged away */
+    int *orig;       /* slot -> original row index, ascending */
+    int *alive;      /* live slots, ascending */
+    int *chain;      /* the nearest-neighbour chain, as slots */
+    size_t n, nalive, chain_len;
+} nn_state;
+
+/* Moves the live slots to 0..nalive-1 (order kept, so ties still go to the lowest original index) and
+ * shrinks the matrix in place: new row r is written no later in memory than old row alive[r] starts, so
+ * a forward copy never overwrites a row that is still to be read. */
+static void compact(nn_state *s)
+{
+    size_t m = s->nalive, n = s->n;
+    int *newslot = s->chain + n; /* scratch: old slot -> new slot (the chain array has room for 2n) */
+    for (size_t r = 0; r < m; r++) {
+        size_t old = (size_t)s->alive[r];
+        newslot[old] = (int)r;
+        const double *src = s->D + old * n;
+        double *dst = s->D + r * m;
+        for (size_t c = 0; c < m; c++)
+            dst[c] = src[s->alive[c]];
+        s->size[r] = s->size[old];
+        s->orig[r] = s->orig[old];
+    }
+    for (size_t c = 0; c < s->chain_len; c++)
+        s->chain[c] = newslot[s->chain[c]];
+    for (size_t r = 0; r < m; r++) {
+        s->alive[r] = (int)r;
+        s->dead[r] = 0;
+    }
+    s->n = m;
 }
 
 int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
@@ -69,84 +165,97 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
     snprintf(what, sizeof what, "agglomerative %s: the %zu x %zu distance matrix", names[method], n, n);
     if (fc_cluster_check_memory(what, (double)n * (double)n * sizeof(double)))
         return FC_ENOMEM;
-    double *D = fc_malloc(n * n, sizeof(double));
-    int *size = fc_malloc(n, sizeof(int));
-    int *chain = fc_malloc(n, sizeof(int));
-    int *alive = fc_malloc(n, sizeof(int)); /* compact list of live slots, ascending */
-    if (!D || !size || !chain || !alive) {
-        free(D);
-        free(size);
-        free(chain);
-        free(alive);
-        return fc_fail(FC_ENOMEM, "%s: out of memory (%.2f GB)", what, (double)n * n * 8 / 1e9);
+    if (n > (size_t)INT_MAX / 2 || (n && n * n / n != n))
+        return fc_fail(FC_ENOMEM, "%s: too many rows", what);
+    nn_state s = {.D = fc_malloc(n * n, sizeof(double)),
+                  .size = fc_malloc(n, sizeof(double)),
+                  .dead = fc_calloc(n, sizeof(double)),
+                  .orig = fc_malloc(n, sizeof(int)),
+                  .alive = fc_malloc(n, sizeof(int)),
+                  .chain = fc_malloc(2 * n, sizeof(int)),
+                  .n = n,
+                  .nalive = n};
+    int rc = FC_OK;
+    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain) {
+        rc = fc_fail(FC_ENOMEM, "%s: out of memory (%.2f GB)", what, (double)n * n * 8 / 1e9);
+        goto done;
     }
-    full_distances(X, D);
+    full_distances(X, s.D);
     for (size_t i = 0; i < n; i++) {
-        size[i] = 1;
-        alive[i] = (int)i;
+        s.size[i] = 1;
+        s.alive[i] = s.orig[i] = (int)i;
+        s.D[i * n + i] = INFINITY; /* a slot is never its own neighbour */
     }
-    size_t nalive = n, chain_len = 0;
     for (size_t k = 0; k + 1 < n; k++) {
-        if (chain_len == 0)
-            chain[chain_len++] = alive[0];
-        int x, y = -1;
+        if (s.nalive <= s.n / 2 && s.n >= 64)
+            compact(&s);
+        size_t w = s.n;
+        double *D = s.D;
+        if (s.chain_len == 0)
+            s.chain[s.chain_len++] = s.alive[0];
+        int x, y;
         double cur;
         for (;;) {
-            x = chain[chain_len - 1];
+            x = s.chain[s.chain_len - 1];
+            double m;
+            int i = row_nearest(D + (size_t)x * w, s.dead, w, &m);
             /* prefer the previous chain element on ties, so the chain cannot cycle */
-            if (chain_len > 1) {
-                y = chain[chain_len - 2];
-                cur = D[(size_t)x * n + y];
-            } else
-                cur = INFINITY;
-            const double *row = D + (size_t)x * n;
-            for (size_t a = 0; a < nalive; a++) {
-                int i = alive[a];
-                if (i == x)
-                    continue;
-                if (row[i] < cur) {
-                    cur = row[i];
-                    y = i;
-                }
-            }
-            if (chain_len > 1 && y == chain[chain_len - 2])
+            if (s.chain_len > 1 && !(m < D[(size_t)x * w + s.chain[s.chain_len - 2]])) {
+                y = s.chain[s.chain_len - 2];
+                cur = D[(size_t)x * w + y];
                 break;
-            chain[chain_len++] = y;
+            }
+            if (i < 0) { /* only non-finite distances: join the first other live slot */
+                i = s.alive[0] == x ? s.alive[1] : s.alive[0];
+                m = D[(size_t)x * w + i];
+            }
+            y = i;
+            cur = m;
+            s.chain[s.chain_len++] = y;
         }
-        chain_len -= 2;
+        s.chain_len -= 2;
         if (x > y) {
             int t = x;
             x = y;
             y = t;
         }
-        double nx = size[x], ny = size[y];
-        merges[k].a = x;
-        merges[k].b = y;
+        double nx = s.size[x], ny = s.size[y];
+        merges[k].a = s.orig[x];
+        merges[k].b = s.orig[y];
         merges[k].dist = cur;
-        size[x] = 0;
-        size[y] = (int)(nx + ny);
-        /* drop x from the live list (keeps ascending order, as scipy's scans over 0..n-1) */
-        size_t w = 0;
-        for (size_t a = 0; a < nalive; a++)
-            if (alive[a] != x)
-                alive[w++] = alive[a];
-        nalive = w;
-        double *rx = D + (size_t)x * n, *ry = D + (size_t)y * n;
-        for (size_t a = 0; a < nalive; a++) {
-            int i = alive[a];
-            if (i == y)
-                continue;
-            double v = lw_update(method, rx[i], ry[i], cur, nx, ny, size[i]);
-            ry[i] = v;
-            D[(size_t)i * n + y] = v;
+        s.size[x] = 0;
+        s.size[y] = nx + ny;
+        s.dead[x] = INFINITY;
+        /* drop x from the live list, keeping it ascending (as scipy's scans over 0..n-1) */
+        size_t lo = 0, hi = s.nalive;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (s.alive[mid] < x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(s.alive + lo, s.alive + lo + 1, (s.nalive - lo - 1) * sizeof(int));
+        s.nalive--;
+        double *ry = D + (size_t)y * w;
+        lw_update_row(method, D + (size_t)x * w, ry, s.dead, s.size, w, cur, nx, ny);
+        ry[y] = INFINITY;
+        /* keep the matrix symmetric: column y of every live row (the strided part) */
+        for (size_t a = 0; a < s.nalive; a++) {
+            int i = s.alive[a];
+            D[(size_t)i * w + y] = ry[i];
         }
     }
-    free(D);
-    free(size);
-    free(chain);
-    free(alive);
-    fc_merges_sort(merges, n - 1);
-    return FC_OK;
+done:
+    free(s.D);
+    free(s.size);
+    free(s.dead);
+    free(s.orig);
+    free(s.alive);
+    free(s.chain);
+    if (rc == FC_OK)
+        fc_merges_sort(merges, n - 1);
+    return rc;
 }
 
 int fc_linkage_single_mst(const fc_mat *X, fc_merge *merges)

@@ -15,6 +15,7 @@ for d in "$lfw/Colin_Powell" "$lfw/Tony_Blair" "$lfw/Hugo_Chavez" "$SHARED/data/
          "$SHARED/data/group_photos/faceapi_bbt/bbt3.jpg"; do
     [ -e "$d" ] || { echo "SKIP group_e2e: skipped: $d not found"; exit 0; }
 done
+"$FC" model check >/dev/null 2>&1 || { echo "SKIP group_e2e: skipped: models not found (run scripts/fetch_models.sh)"; exit 0; }
 models=()
 [ -d models ] && models=(--models models)
 T=$(mktemp -d /tmp/fc_e2e_group.XXXXXX)

@@ -98,6 +98,12 @@ def main():
         sets.append((label, X, y, save(label, X)))
     Xb, yb = blobs(60, 6, 5, 0.8, 0)
     blob_path = save("blobs", Xb)
+    # Many exactly tied distances and duplicate rows (integer lattice points, each drawn several times):
+    # checks the tie-breaking of the NN-chain scans, also after the matrix is compacted (n >= 64).
+    rng = np.random.RandomState(3)
+    Xt = rng.randint(0, 4, size=(300, 3)).astype(np.float64)
+    yt = (Xt[:, 0] >= 2).astype(int) * 2 + (Xt[:, 1] >= 2).astype(int)
+    ties_path = save("ties", Xt)
 
     # DBSCAN
     for label, X, y, path in sets + [("blobs", Xb, yb, blob_path)]:
@@ -110,14 +116,14 @@ def main():
 
     # Agglomerative, every linkage, by K and by threshold
     for label, X, y, path in sets[:3] + [(l, X[:800], y[:800], save(l + "_800", X[:800])) for l, X, y, _ in sets[3:]] + [
-            ("blobs", Xb, yb, blob_path)]:
+            ("blobs", Xb, yb, blob_path), ("ties", Xt, yt, ties_path)]:
         k = int(y.max() + 1)
         for link in ("ward", "complete", "average", "single"):
             ref = AgglomerativeClustering(n_clusters=k, linkage=link).fit_predict(X)
             check("agglo_%s_%s_k%d" % (label, link, k), ref,
                   fc(path, "--method", "agglomerative", "--linkage", link, "--k", k))
             thr = {"ward": 1.5, "complete": 1.1, "average": 0.9, "single": 0.7}[link]
-            if label == "blobs":
+            if label in ("blobs", "ties"):
                 thr *= 4
             ref = AgglomerativeClustering(n_clusters=None, distance_threshold=thr, linkage=link).fit_predict(X)
             check("agglo_%s_%s_t%g" % (label, link, thr), ref,
