@@ -42,6 +42,8 @@ typedef struct km_ctx {
     int *lab, *lab_old;
     /* Elkan bounds (double): lower n×k, upper n; centre-centre distances k×k, half-min s, shifts */
     double *lo, *up, *cc, *half, *shift, *cn;
+    double *ccm;  /* (k/4)×k: moved centres against all (centre_distances) */
+    int cc_valid; /* cc holds the distances of the centres before the last shifts */
     /* scratch: seeding (candidate rows, potentials, cumulative sums, ids), empty clusters, E-step lists */
     float *rows;
     double *best_pot, *tmp, *cum, *dd;
@@ -239,34 +241,58 @@ static void elkan_init(km_ctx *c, const double *C)
         /* |float dot - exact dot| <= ~(d + 3) 2^-24 |x||c| (conversion plus d fused steps); twice that,
          * doubled again for safety, on the squared distance */
         double eps = (4.0 * (double)d + 16.0) * 0x1p-24;
-#pragma omp parallel for schedule(dynamic, 64)
-        for (size_t i = 0; i < n; i++) {
-            const float *g = c->gram + i * n;
-            double *l = c->lo + i * k, bq = INFINITY, xi = c->xn[i];
-            int a = 0;
+        const size_t pb = 64; /* points per block: the block's k bounds rows stay in L2 */
+        double *rc = c->dd; /* |c_j| */
+        for (size_t j = 0; j < k; j++)
+            rc[j] = sqrt(c->cn[j]);
+#pragma omp parallel for schedule(dynamic, 1)
+        for (size_t i0 = 0; i0 < n; i0 += pb) {
+            size_t m = n - i0 < pb ? n - i0 : pb;
+            double bq[64], rx[64];
+            int ba[64];
+            for (size_t t = 0; t < m; t++) {
+                bq[t] = INFINITY;
+                ba[t] = 0;
+                rx[t] = sqrt(c->xn[i0 + t]);
+            }
+            /* centre-major: centre j's Gram row is contiguous over the block's points */
             for (size_t j = 0; j < k; j++) {
-                double q = xi + c->cn[j] - 2.0 * g[c->cid[j]];
-                double lb = q - eps * sqrt(xi * c->cn[j]) - 1e-12 * (xi + c->cn[j]);
-                l[j] = lb > 0 ? sqrt(lb) : 0;
-                if (q < bq) {
-                    bq = q;
-                    a = (int)j;
+                const float *g = c->gram + c->cid[j] * n + i0;
+                if (j + 2 < k) { /* the rows are scattered: fetch ahead */
+                    const char *nx = (const char *)(c->gram + c->cid[j + 2] * n + i0);
+                    for (size_t o = 0; o < m * sizeof(float); o += 64)
+                        __builtin_prefetch(nx + o);
+                }
+                double cj = c->cn[j], ej = eps * rc[j];
+                for (size_t t = 0; t < m; t++) {
+                    double xi = c->xn[i0 + t], q = xi + cj - 2.0 * g[t];
+                    double lb = q - ej * rx[t] - 1e-12 * (xi + cj);
+                    c->lo[(i0 + t) * k + j] = lb > 0 ? sqrt(lb) : 0;
+                    if (q < bq[t]) {
+                        bq[t] = q;
+                        ba[t] = (int)j;
+                    }
                 }
             }
-            double u = exact_dist(c, C, i, (size_t)a);
-            l[a] = u;
-            for (size_t j = 0; j < k; j++) {
-                if ((int)j == a || l[j] > u)
-                    continue;
-                double dj = exact_dist(c, C, i, j);
-                l[j] = dj;
-                if (dj < u || (dj == u && (int)j < a)) { /* ties to the lower index, as argmin */
-                    a = (int)j;
-                    u = dj;
+            for (size_t t = 0; t < m; t++) {
+                size_t i = i0 + t;
+                double *l = c->lo + i * k;
+                int a = ba[t];
+                double u = exact_dist(c, C, i, (size_t)a);
+                l[a] = u;
+                for (size_t j = 0; j < k; j++) {
+                    if ((int)j == a || l[j] > u)
+                        continue;
+                    double dj = exact_dist(c, C, i, j);
+                    l[j] = dj;
+                    if (dj < u || (dj == u && (int)j < a)) { /* ties to the lower index, as argmin */
+                        a = (int)j;
+                        u = dj;
+                    }
                 }
+                c->lab[i] = a;
+                c->up[i] = u;
             }
-            c->lab[i] = a;
-            c->up[i] = u;
         }
         return;
     }
@@ -291,6 +317,50 @@ static void elkan_init(km_ctx *c, const double *C)
             c->lab[i0 + a] = bi;
             c->up[i0 + a] = best;
         }
+    }
+}
+
+/* cc[a][b] = half the distance between centres a and b, half[a] = min over b != a of it. After the first
+ * step only the centres that moved (often few, late in a run) need their row and column recomputed. */
+static void centre_distances(km_ctx *c, const double *C)
+{
+    size_t k = c->k, d = c->d, nm = 0;
+    for (size_t j = 0; j < k; j++)
+        nm += c->shift[j] > 0;
+    if (!c->cc_valid || nm > k / 4) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)k, (int)d, 1.0, C, (int)d, C, (int)d,
+                    0.0, c->cc, (int)k);
+        for (size_t a = 0; a < k; a++)
+            for (size_t b = 0; b < k; b++) {
+                double q = c->cn[a] + c->cn[b] - 2 * c->cc[a * k + b];
+                c->cc[a * k + b] = a == b ? 0 : 0.5 * (q > 0 ? sqrt(q) : 0);
+            }
+        c->cc_valid = 1;
+    } else if (nm) {
+        /* the moved centres' rows, gathered into the free Cnew, against all centres by one GEMM */
+        size_t *mv = c->far, t = 0;
+        for (size_t j = 0; j < k; j++)
+            if (c->shift[j] > 0) {
+                mv[t] = j;
+                memcpy(c->Cnew + t * d, C + j * d, d * sizeof(double));
+                t++;
+            }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nm, (int)k, (int)d, 1.0, c->Cnew, (int)d, C,
+                    (int)d, 0.0, c->ccm, (int)k);
+        for (t = 0; t < nm; t++) {
+            size_t a = mv[t];
+            for (size_t b = 0; b < k; b++) {
+                double q = c->cn[a] + c->cn[b] - 2 * c->ccm[t * k + b];
+                c->cc[a * k + b] = c->cc[b * k + a] = a == b ? 0 : 0.5 * (q > 0 ? sqrt(q) : 0);
+            }
+        }
+    }
+    for (size_t a = 0; a < k; a++) {
+        const double *r = c->cc + a * k;
+        double mn = INFINITY;
+        for (size_t b = 0; b < k; b++)
+            mn = b != a && r[b] < mn ? r[b] : mn;
+        c->half[a] = mn;
     }
 }
 
@@ -336,21 +406,9 @@ static void loosen(double *l, const double *shift, size_t k)
  * so the labels are the exact nearest centres whatever the filter let through. */
 static void elkan_step(km_ctx *c, const double *C)
 {
-    size_t n = c->n, k = c->k, d = c->d;
+    size_t n = c->n, k = c->k;
     centre_norms(c, C);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)k, (int)d, 1.0, C, (int)d, C, (int)d, 0.0,
-                c->cc, (int)k);
-    for (size_t a = 0; a < k; a++) {
-        double mn = INFINITY;
-        for (size_t b = 0; b < k; b++) {
-            double q = c->cn[a] + c->cn[b] - 2 * c->cc[a * k + b];
-            q = a == b ? 0 : (q > 0 ? sqrt(q) : 0);
-            c->cc[a * k + b] = 0.5 * q;
-            if (a != b && q < mn)
-                mn = q;
-        }
-        c->half[a] = 0.5 * mn;
-    }
+    centre_distances(c, C);
 #pragma omp parallel
     {
         int *list = c->cand + (size_t)omp_get_thread_num() * k;
@@ -414,6 +472,7 @@ static double update_centres(km_ctx *c)
     for (size_t i = 0; i < n; i++) {
         double *s = c->Cnew + (size_t)c->lab[i] * d;
         const double *x = fc_mat_row(c->X, i);
+#pragma omp simd
         for (size_t t = 0; t < d; t++)
             s[t] += x[t];
         c->w[c->lab[i]] += 1;
@@ -541,7 +600,7 @@ static int prepare_shared(km_ctx *s, const fc_mat *X, size_t k, int use_gram)
 static void free_run(km_ctx *c)
 {
     void *v[] = {c->G, c->C, c->Cnew, c->w, c->pot, c->cid, c->lab, c->lab_old, c->lo, c->up, c->cc, c->half,
-                 c->shift, c->cn, c->rows, c->best_pot, c->tmp, c->cum, c->dd, c->ids, c->far, c->cand};
+                 c->shift, c->cn, c->rows, c->best_pot, c->tmp, c->cum, c->dd, c->ids, c->far, c->cand, c->ccm};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         free(v[i]);
 }
@@ -573,10 +632,11 @@ static int alloc_run(km_ctx *c, const km_ctx *s)
     c->dd = fc_malloc(n, sizeof(double));
     c->ids = fc_malloc((size_t)c->trials, sizeof(size_t));
     c->far = fc_malloc(k, sizeof(size_t));
+    c->ccm = fc_malloc(k / 4 * k + 1, sizeof(double));
     c->cand = fc_malloc((size_t)omp_get_max_threads() * k, sizeof(int));
     if (!c->G || !c->C || !c->Cnew || !c->w || !c->pot || !c->cid || !c->lab || !c->lab_old || !c->lo ||
         !c->up || !c->cc || !c->half || !c->shift || !c->cn || !c->rows || !c->cum || !c->dd || !c->ids ||
-        !c->far || !c->cand) {
+        !c->far || !c->cand || !c->ccm) {
         free_run(c);
         memset(c, 0, sizeof *c);
         return fc_fail(FC_ENOMEM, "kmeans: out of memory for N = %zu, K = %zu", n, k);
@@ -590,6 +650,7 @@ static double run_once(km_ctx *c, fc_rng *rng, double tol, int max_iter)
 {
     size_t n = c->n;
     seed_plusplus(c, rng);
+    c->cc_valid = 0;
     for (size_t i = 0; i < n; i++)
         c->lab_old[i] = -1;
     int strict = 0;
