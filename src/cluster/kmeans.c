@@ -29,7 +29,7 @@
  * matrix. Per restart (one per thread): everything else. */
 typedef struct km_ctx {
     size_t n, d, k;
-    int trials;
+    int trials, max_iter;
     const fc_mat *X;
     const float *Xf; /* n×d float copy */
     const float *Xt; /* the same, in panels of SB points stored feature-major (d×SB), zero-padded */
@@ -42,6 +42,10 @@ typedef struct km_ctx {
     int *lab, *lab_old;
     /* Elkan bounds (double): lower n×k, upper n; centre-centre distances k×k, half-min s, shifts */
     double *lo, *up, *cc, *half, *shift, *cn;
+    double *hist, *msum; /* (max_iter+1)×k running sums of the shifts per centre; of the largest shift */
+    double *second;      /* n: lower bound on the distance to the second-nearest centre, as of stamp */
+    int *stamp;          /* n: number of moves when the point's bounds row was last brought up to date */
+    int nmoves;
     double *ccm;  /* (k/4)×k: moved centres against all (centre_distances) */
     int cc_valid; /* cc holds the distances of the centres before the last shifts */
     /* scratch: seeding (candidate rows, potentials, cumulative sums, ids), empty clusters, E-step lists */
@@ -229,6 +233,18 @@ static double exact_dist(const km_ctx *c, const double *C, size_t i, size_t j)
     return q > 0 ? sqrt(q) : 0;
 }
 
+/* min over j != a of l[j]: the point's bound on its second-nearest centre (Hamerly's test) */
+static double second_bound(double *l, size_t k, int a)
+{
+    double m = INFINITY, keep = l[a];
+    l[a] = INFINITY; /* so that the loop has no index test and vectorises */
+#pragma omp simd reduction(min : m)
+    for (size_t j = 0; j < k; j++)
+        m = l[j] < m ? l[j] : m;
+    l[a] = keep;
+    return m;
+}
+
 /* First E-step of a run: labels and exact Elkan bounds. With the Gram matrix the seeded centres are data
  * points, so their float distances to every point are already there: they give lower bounds (less a
  * rounding margin), and only the centres those bounds cannot rule out get an exact double distance.
@@ -292,6 +308,7 @@ static void elkan_init(km_ctx *c, const double *C)
                 }
                 c->lab[i] = a;
                 c->up[i] = u;
+                c->second[i] = second_bound(l, k, a);
             }
         }
         return;
@@ -316,11 +333,13 @@ static void elkan_init(km_ctx *c, const double *C)
             }
             c->lab[i0 + a] = bi;
             c->up[i0 + a] = best;
+            c->second[i0 + a] = second_bound(l, k, bi);
         }
     }
 }
 
-/* cc[a][b] = half the distance between centres a and b, half[a] = min over b != a of it. After the first
+/* cc[a][b] = half the distance between centres a and b (infinity for a == b, so that neither a minimum
+ * nor the filter needs an index test), half[a] = min over b of it. After the first
  * step only the centres that moved (often few, late in a run) need their row and column recomputed. */
 static void centre_distances(km_ctx *c, const double *C)
 {
@@ -333,7 +352,7 @@ static void centre_distances(km_ctx *c, const double *C)
         for (size_t a = 0; a < k; a++)
             for (size_t b = 0; b < k; b++) {
                 double q = c->cn[a] + c->cn[b] - 2 * c->cc[a * k + b];
-                c->cc[a * k + b] = a == b ? 0 : 0.5 * (q > 0 ? sqrt(q) : 0);
+                c->cc[a * k + b] = a == b ? INFINITY : 0.5 * (q > 0 ? sqrt(q) : 0);
             }
         c->cc_valid = 1;
     } else if (nm) {
@@ -351,29 +370,33 @@ static void centre_distances(km_ctx *c, const double *C)
             size_t a = mv[t];
             for (size_t b = 0; b < k; b++) {
                 double q = c->cn[a] + c->cn[b] - 2 * c->ccm[t * k + b];
-                c->cc[a * k + b] = c->cc[b * k + a] = a == b ? 0 : 0.5 * (q > 0 ? sqrt(q) : 0);
+                c->cc[a * k + b] = c->cc[b * k + a] = a == b ? INFINITY : 0.5 * (q > 0 ? sqrt(q) : 0);
             }
         }
     }
     for (size_t a = 0; a < k; a++) {
         const double *r = c->cc + a * k;
         double mn = INFINITY;
-        for (size_t b = 0; b < k; b++)
-            mn = b != a && r[b] < mn ? r[b] : mn;
+#pragma omp simd reduction(min : mn)
+        for (size_t b = 0; b < k; b++) /* the diagonal holds infinity */
+            mn = r[b] < mn ? r[b] : mn;
         c->half[a] = mn;
     }
 }
 
-/* Loosens row l by the centre shifts and lists (ascending) the centres j that the loose upper bound u
- * cannot rule out: u > l[j] and u > half the distance between the current centre and j. One pass over
- * the row; returns the count. */
-static size_t loosen_and_list(double *l, const double *shift, const double *ha, double u, size_t k, int *list)
+/* Brings row l up to date (each bound loosened by how far its centre has moved since the row was last
+ * touched: sn[j] - st[j], differences of running sums of the shifts) and lists (ascending) the centres j
+ * that the loose upper bound u cannot rule out: u > l[j] and u > half the distance between the current
+ * centre and j. One pass over the row; returns the count. */
+static size_t loosen_and_list(double *l, const double *sn, const double *st, const double *ha, double u, size_t k,
+                              int *list)
 {
     size_t nl = 0, j = 0;
 #ifdef __AVX512F__
     __m512d uv = _mm512_set1_pd(u), z = _mm512_setzero_pd();
     for (; j + 8 <= k; j += 8) {
-        __m512d v = _mm512_max_pd(_mm512_sub_pd(_mm512_loadu_pd(l + j), _mm512_loadu_pd(shift + j)), z);
+        __m512d mv = _mm512_sub_pd(_mm512_loadu_pd(sn + j), _mm512_loadu_pd(st + j));
+        __m512d v = _mm512_max_pd(_mm512_sub_pd(_mm512_loadu_pd(l + j), mv), z);
         _mm512_storeu_pd(l + j, v);
         __mmask8 m = _mm512_cmp_pd_mask(v, uv, _CMP_LT_OQ) & _mm512_cmp_pd_mask(_mm512_loadu_pd(ha + j), uv, _CMP_LT_OQ);
         while (m) {
@@ -383,7 +406,7 @@ static size_t loosen_and_list(double *l, const double *shift, const double *ha, 
     }
 #endif
     for (; j < k; j++) {
-        double v = l[j] - shift[j];
+        double v = l[j] - (sn[j] - st[j]);
         l[j] = v > 0 ? v : 0;
         if (l[j] < u && ha[j] < u)
             list[nl++] = (int)j;
@@ -391,24 +414,19 @@ static size_t loosen_and_list(double *l, const double *shift, const double *ha, 
     return nl;
 }
 
-static void loosen(double *l, const double *shift, size_t k)
-{
-#pragma omp simd
-    for (size_t j = 0; j < k; j++) {
-        double v = l[j] - shift[j];
-        l[j] = v > 0 ? v : 0;
-    }
-}
-
-/* Later E-steps: Elkan's triangle-inequality tests skip the distances that cannot change a label. The
- * vectorised pass filters with the loose bound of the current centre; the survivors are then tested in
- * index order against the tightened bound (and the current best centre), exactly as Elkan's loop would,
- * so the labels are the exact nearest centres whatever the filter let through. */
+/* Later E-steps: Elkan's triangle-inequality tests skip the distances that cannot change a label. Rows
+ * are loosened lazily: a point whose label provably stays (its upper bound below half the distance to
+ * the nearest other centre, or below its second-centre bound less the largest shifts since) is not
+ * touched at all. Otherwise the vectorised pass filters with the loose bound of the current centre; the
+ * survivors are then tested in index order against the tightened bound (and the current best centre), as
+ * Elkan's loop would, so the labels are the exact nearest centres whatever the filter let through. */
 static void elkan_step(km_ctx *c, const double *C)
 {
     size_t n = c->n, k = c->k;
     centre_norms(c, C);
     centre_distances(c, C);
+    int now = c->nmoves;
+    const double *sn = c->hist + (size_t)now * k;
 #pragma omp parallel
     {
         int *list = c->cand + (size_t)omp_get_thread_num() * k;
@@ -417,13 +435,12 @@ static void elkan_step(km_ctx *c, const double *C)
             int a = c->lab[i];
             double *l = c->lo + i * k;
             double u = c->up[i] + c->shift[a];
-            if (u <= c->half[a]) {
-                loosen(l, c->shift, k);
-                c->up[i] = u;
+            c->up[i] = u;
+            if (u <= c->half[a] || u <= c->second[i] - (c->msum[now] - c->msum[c->stamp[i]]))
                 continue;
-            }
             const double *ha = c->cc + (size_t)a * k;
-            size_t nl = loosen_and_list(l, c->shift, ha, u, k, list);
+            size_t nl = loosen_and_list(l, sn, c->hist + (size_t)c->stamp[i] * k, ha, u, k, list);
+            c->stamp[i] = now;
             int tight = 0;
             for (size_t q = 0; q < nl; q++) {
                 size_t j = (size_t)list[q];
@@ -446,21 +463,28 @@ static void elkan_step(km_ctx *c, const double *C)
             }
             c->lab[i] = a;
             c->up[i] = u;
+            c->second[i] = second_bound(l, k, a);
         }
     }
 }
 
-/* After the M-step moved centre j by shift[j]: the bounds must loosen by it; elkan_step does that row by
- * row as it reads them (one pass over the N×K bounds per iteration instead of two). */
+/* After the M-step moved centre j by shift[j]: appends the running sums of the shifts (per centre, and of
+ * the largest) that elkan_step loosens the bounds by, row by row as it reads them. */
 static void elkan_move(km_ctx *c, const double *Cold, const double *Cnew)
 {
     size_t k = c->k, d = c->d;
+    const double *prev = c->hist + (size_t)c->nmoves * k;
+    double *next = c->hist + (size_t)(c->nmoves + 1) * k, mx = 0;
     for (size_t j = 0; j < k; j++) {
         double s = 0;
         for (size_t t = 0; t < d; t++)
             s += (Cnew[j * d + t] - Cold[j * d + t]) * (Cnew[j * d + t] - Cold[j * d + t]);
         c->shift[j] = sqrt(s);
+        next[j] = prev[j] + c->shift[j];
+        mx = c->shift[j] > mx ? c->shift[j] : mx;
     }
+    c->msum[c->nmoves + 1] = c->msum[c->nmoves] + mx;
+    c->nmoves++;
 }
 
 /* M-step with sklearn's empty-cluster relocation; returns the summed squared centre shift. */
@@ -600,7 +624,7 @@ static int prepare_shared(km_ctx *s, const fc_mat *X, size_t k, int use_gram)
 static void free_run(km_ctx *c)
 {
     void *v[] = {c->G, c->C, c->Cnew, c->w, c->pot, c->cid, c->lab, c->lab_old, c->lo, c->up, c->cc, c->half,
-                 c->shift, c->cn, c->rows, c->best_pot, c->tmp, c->cum, c->dd, c->ids, c->far, c->cand, c->ccm};
+                 c->shift, c->cn, c->rows, c->best_pot, c->tmp, c->cum, c->dd, c->ids, c->far, c->cand, c->ccm, c->hist, c->msum, c->second, c->stamp};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         free(v[i]);
 }
@@ -632,11 +656,16 @@ static int alloc_run(km_ctx *c, const km_ctx *s)
     c->dd = fc_malloc(n, sizeof(double));
     c->ids = fc_malloc((size_t)c->trials, sizeof(size_t));
     c->far = fc_malloc(k, sizeof(size_t));
+    c->hist = fc_malloc((size_t)(c->max_iter + 1) * k, sizeof(double));
+    c->msum = fc_malloc((size_t)c->max_iter + 1, sizeof(double));
+    c->second = fc_malloc(n, sizeof(double));
+    c->stamp = fc_malloc(n, sizeof(int));
     c->ccm = fc_malloc(k / 4 * k + 1, sizeof(double));
     c->cand = fc_malloc((size_t)omp_get_max_threads() * k, sizeof(int));
     if (!c->G || !c->C || !c->Cnew || !c->w || !c->pot || !c->cid || !c->lab || !c->lab_old || !c->lo ||
         !c->up || !c->cc || !c->half || !c->shift || !c->cn || !c->rows || !c->cum || !c->dd || !c->ids ||
-        !c->far || !c->cand || !c->ccm) {
+        !c->far || !c->cand || !c->ccm ||
+        !c->hist || !c->msum || !c->second || !c->stamp) {
         free_run(c);
         memset(c, 0, sizeof *c);
         return fc_fail(FC_ENOMEM, "kmeans: out of memory for N = %zu, K = %zu", n, k);
@@ -651,8 +680,13 @@ static double run_once(km_ctx *c, fc_rng *rng, double tol, int max_iter)
     size_t n = c->n;
     seed_plusplus(c, rng);
     c->cc_valid = 0;
-    for (size_t i = 0; i < n; i++)
+    c->nmoves = 0;
+    c->msum[0] = 0;
+    memset(c->hist, 0, c->k * sizeof(double));
+    for (size_t i = 0; i < n; i++) {
         c->lab_old[i] = -1;
+        c->stamp[i] = 0;
+    }
     int strict = 0;
     for (int it = 0; it < max_iter; it++) {
         if (it == 0)
@@ -718,6 +752,7 @@ int fc_kmeans_ex(const fc_mat *X, const fc_cluster_params *p, const fc_kmeans_op
     km_ctx sh;
     if ((rc = prepare_shared(&sh, X, k, want_gram(n, k, trials, p->n_init, o ? o->gram : -1))))
         return rc;
+    sh.max_iter = p->max_iter;
     /* restarts at once: the OpenMP threads, as many as the memory budget holds bounds for */
     int nth = o && o->threads > 0 ? o->threads : omp_get_max_threads();
     if (nth > p->n_init)
@@ -801,6 +836,7 @@ int fc_kmeans_plusplus(const fc_mat *X, int k, uint64_t seed, int gram, size_t *
     int rc = prepare_shared(&sh, X, (size_t)k, gram);
     if (rc)
         return rc;
+    sh.max_iter = 1;
     if (!(rc = alloc_run(&c, &sh))) {
         fc_rng rng;
         fc_rng_init(&rng, seed);
