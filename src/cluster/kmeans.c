@@ -389,28 +389,35 @@ static void centre_distances(km_ctx *c, const double *C)
  * that the loose upper bound u cannot rule out: u > l[j] and u > half the distance between the current
  * centre and j. One pass over the row; returns the count. */
 static size_t loosen_and_list(double *l, const double *sn, const double *st, const double *ha, double u, size_t k,
-                              int *list)
+                              int a, int *list, double *second)
 {
     size_t nl = 0, j = 0;
+    double keep = l[a] - (sn[a] - st[a]), mn = INFINITY;
+    l[a] = INFINITY; /* out of the minimum (and of the list, as ha[a] is infinite too) */
 #ifdef __AVX512F__
-    __m512d uv = _mm512_set1_pd(u), z = _mm512_setzero_pd();
+    __m512d uv = _mm512_set1_pd(u), z = _mm512_setzero_pd(), mnv = _mm512_set1_pd(INFINITY);
     for (; j + 8 <= k; j += 8) {
         __m512d mv = _mm512_sub_pd(_mm512_loadu_pd(sn + j), _mm512_loadu_pd(st + j));
         __m512d v = _mm512_max_pd(_mm512_sub_pd(_mm512_loadu_pd(l + j), mv), z);
         _mm512_storeu_pd(l + j, v);
+        mnv = _mm512_min_pd(mnv, v);
         __mmask8 m = _mm512_cmp_pd_mask(v, uv, _CMP_LT_OQ) & _mm512_cmp_pd_mask(_mm512_loadu_pd(ha + j), uv, _CMP_LT_OQ);
         while (m) {
             list[nl++] = (int)j + __builtin_ctz(m);
             m &= (__mmask8)(m - 1);
         }
     }
+    mn = _mm512_reduce_min_pd(mnv);
 #endif
     for (; j < k; j++) {
         double v = l[j] - (sn[j] - st[j]);
         l[j] = v > 0 ? v : 0;
+        mn = l[j] < mn ? l[j] : mn;
         if (l[j] < u && ha[j] < u)
             list[nl++] = (int)j;
     }
+    l[a] = keep > 0 ? keep : 0;
+    *second = mn;
     return nl;
 }
 
@@ -439,7 +446,9 @@ static void elkan_step(km_ctx *c, const double *C)
             if (u <= c->half[a] || u <= c->second[i] - (c->msum[now] - c->msum[c->stamp[i]]))
                 continue;
             const double *ha = c->cc + (size_t)a * k;
-            size_t nl = loosen_and_list(l, sn, c->hist + (size_t)c->stamp[i] * k, ha, u, k, list);
+            double second;
+            int a0 = a;
+            size_t nl = loosen_and_list(l, sn, c->hist + (size_t)c->stamp[i] * k, ha, u, k, a, list, &second);
             c->stamp[i] = now;
             int tight = 0;
             for (size_t q = 0; q < nl; q++) {
@@ -463,7 +472,9 @@ static void elkan_step(km_ctx *c, const double *C)
             }
             c->lab[i] = a;
             c->up[i] = u;
-            c->second[i] = second_bound(l, k, a);
+            /* the minimum at loosening time stays a lower bound (exact distances only raise entries); if
+             * the label moved, the old centre joins it and the new one stays in it (merely looser) */
+            c->second[i] = a == a0 || l[a0] > second ? second : l[a0];
         }
     }
 }
