@@ -807,11 +807,20 @@ int fc_kmeans_ex(const fc_mat *X, const fc_cluster_params *p, const fc_kmeans_op
     int blas_threads = openblas_get_num_threads();
     if (nth > 1)
         openblas_set_num_threads(1);
-#pragma omp parallel for num_threads(nth) schedule(dynamic, 1) if (nth > 1)
-    for (int r = 0; r < p->n_init; r++) {
-        km_ctx *c = &run[omp_get_thread_num()];
-        in_all[r] = run_once(c, &rngs[r], tol, p->max_iter);
-        memcpy(lab_all + (size_t)r * n, c->lab, n * sizeof(int));
+    if (nth == 1) {
+        /* sequential: one generator carried from restart to restart (the parallel path must match it) */
+        fc_rng g = rngs[0];
+        for (int r = 0; r < p->n_init; r++) {
+            in_all[r] = run_once(&run[0], &g, tol, p->max_iter);
+            memcpy(lab_all + (size_t)r * n, run[0].lab, n * sizeof(int));
+        }
+    } else {
+#pragma omp parallel for num_threads(nth) schedule(dynamic, 1)
+        for (int r = 0; r < p->n_init; r++) {
+            km_ctx *c = &run[omp_get_thread_num()];
+            in_all[r] = run_once(c, &rngs[r], tol, p->max_iter);
+            memcpy(lab_all + (size_t)r * n, c->lab, n * sizeof(int));
+        }
     }
     if (nth > 1)
         openblas_set_num_threads(blas_threads);

@@ -3,8 +3,8 @@
  *   integer data (where every float and double operation is exact) the same as a plain double reference
  *   written here from sklearn's description;
  * - restarts run in parallel give the labels of the sequential loop, with and without the Gram matrix;
- * - the Elkan iterations (lazy bounds, second-centre test, Gram first step) end in an exact fixed point:
- *   run to strict convergence, every point's label is its nearest centre mean.
+ * - the Elkan iterations (lazy bounds, second-centre test, Gram first step) give plain Lloyd's labels,
+ *   mid-run and at convergence.
  */
 #include "cluster/kmeans_internal.h"
 #include "facecluster/cluster.h"
@@ -161,6 +161,7 @@ static void test_parallel_restarts_identical(void)
         l[v] = malloc(X.rows * sizeof(int));
     for (uint64_t seed = 0; seed < 3; seed++) {
         p.seed = seed;
+        /* threads 1: one generator carried through the restarts; more: each restart's state precomputed */
         fc_kmeans_opts o[4] = {{1, 1}, {1, 2}, {0, 1}, {0, 3}};
         for (int v = 0; v < 4; v++)
             CHECK(fc_kmeans_ex(&X, &p, &o[v], l[v]) == 0);
@@ -174,49 +175,81 @@ static void test_parallel_restarts_identical(void)
     fc_mat_free(&X);
 }
 
-static void test_elkan_fixed_point(void)
+/* Plain Lloyd from the seeded centres (every distance in double), sklearn's loop: E-step, M-step, stop on
+ * unchanged labels or after max_iter (then one more E-step). No empty clusters arise on these blobs. */
+static int ref_lloyd(const fc_mat *X, const size_t *ids, int k, int max_iter, int *lab)
 {
-    fc_mat X = blob_data(1800, 24, 40, 0.5, 5);
-    size_t n = X.rows, d = X.cols;
-    fc_cluster_params p;
-    fc_cluster_params_init(&p);
-    p.k = 70;
-    p.n_init = 2;
-    p.tol = 0; /* only strict convergence stops the loop: the labels are then a fixed point */
-    int *lab = malloc(n * sizeof(int));
-    for (int gram = 0; gram < 2; gram++) {
-        fc_kmeans_opts o = {gram, 0};
-        CHECK(fc_kmeans_ex(&X, &p, &o, lab) == 0);
-        double *C = calloc((size_t)p.k * d, sizeof(double)), *w = calloc((size_t)p.k, sizeof(double));
+    size_t n = X->rows, d = X->cols;
+    double *C = malloc((size_t)k * d * sizeof(double)), *w = malloc((size_t)k * sizeof(double));
+    int *old = malloc(n * sizeof(int)), empty = 0;
+    for (int j = 0; j < k; j++)
+        memcpy(C + (size_t)j * d, X->data + ids[j] * d, d * sizeof(double));
+    for (int it = 0; it <= max_iter; it++) {
+        for (size_t i = 0; i < n; i++) {
+            double best = INFINITY;
+            for (int j = 0; j < k; j++) {
+                double s = 0;
+                for (size_t t = 0; t < d; t++)
+                    s += (X->data[i * d + t] - C[(size_t)j * d + t]) * (X->data[i * d + t] - C[(size_t)j * d + t]);
+                if (s < best) {
+                    best = s;
+                    lab[i] = j;
+                }
+            }
+        }
+        if (it == max_iter || (it > 0 && !memcmp(old, lab, n * sizeof(int))))
+            break;
+        memcpy(old, lab, n * sizeof(int));
+        memset(C, 0, (size_t)k * d * sizeof(double));
+        memset(w, 0, (size_t)k * sizeof(double));
         for (size_t i = 0; i < n; i++) {
             w[lab[i]] += 1;
             for (size_t t = 0; t < d; t++)
-                C[(size_t)lab[i] * d + t] += X.data[i * d + t];
+                C[(size_t)lab[i] * d + t] += X->data[i * d + t];
         }
-        for (int j = 0; j < p.k; j++)
+        for (int j = 0; j < k; j++) {
+            empty |= w[j] == 0;
             for (size_t t = 0; t < d; t++)
                 C[(size_t)j * d + t] /= w[j] > 0 ? w[j] : 1;
-        int bad = 0;
-        for (size_t i = 0; i < n; i++) {
-            double own = 0, best = INFINITY;
-            for (int j = 0; j < p.k; j++) {
-                double s = 0;
-                for (size_t t = 0; t < d; t++)
-                    s += (X.data[i * d + t] - C[(size_t)j * d + t]) * (X.data[i * d + t] - C[(size_t)j * d + t]);
-                if (j == lab[i])
-                    own = s;
-                if (w[j] > 0 && s < best)
-                    best = s;
-            }
-            bad += own > best + 1e-12;
         }
-        CHECK(bad == 0);
-        free(C);
-        free(w);
+    }
+    free(C);
+    free(w);
+    free(old);
+    return !empty;
+}
+
+/* The Elkan iterations (lazy bounds, second-centre test, first step from the Gram matrix or GEMM) give
+ * plain Lloyd's labels: after a few iterations (mid-run, bounds loose) and at convergence. */
+static void test_elkan_equals_plain_lloyd(void)
+{
+    fc_mat X = blob_data(1800, 24, 40, 0.5, 5);
+    size_t n = X.rows;
+    fc_cluster_params p;
+    fc_cluster_params_init(&p);
+    p.k = 70;
+    p.n_init = 1;
+    p.tol = 0; /* only unchanged labels (or max_iter) stop the loop */
+    int *lab = malloc(n * sizeof(int)), *ref = malloc(n * sizeof(int));
+    size_t ids[70];
+    int iters[] = {1, 2, 4, 7, 300};
+    for (uint64_t seed = 0; seed < 2; seed++) {
+        p.seed = seed;
+        CHECK(fc_kmeans_plusplus(&X, p.k, seed, 1, ids) == 0);
+        for (int v = 0; v < 5; v++) {
+            CHECK(ref_lloyd(&X, ids, p.k, iters[v], ref));
+            p.max_iter = iters[v];
+            for (int gram = 0; gram < 2; gram++) {
+                fc_kmeans_opts o = {gram, 1};
+                CHECK(fc_kmeans_ex(&X, &p, &o, lab) == 0);
+                CHECK(memcmp(lab, ref, n * sizeof(int)) == 0);
+            }
+        }
     }
     free(lab);
+    free(ref);
     fc_mat_free(&X);
 }
 
 TEST_MAIN(RUN(test_seeding_gram_equals_streaming_and_reference); RUN(test_parallel_restarts_identical);
-          RUN(test_elkan_fixed_point))
+          RUN(test_elkan_equals_plain_lloyd))
