@@ -223,7 +223,7 @@ static int ref_lloyd(const fc_mat *X, const size_t *ids, int k, int max_iter, in
  * plain Lloyd's labels: after a few iterations (mid-run, bounds loose) and at convergence. */
 static void test_elkan_equals_plain_lloyd(void)
 {
-    fc_mat X = blob_data(1800, 24, 40, 0.5, 5);
+    fc_mat X = blob_data(1800, 24, 40, 1.0, 5);
     size_t n = X.rows;
     fc_cluster_params p;
     fc_cluster_params_init(&p);
