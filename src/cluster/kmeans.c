@@ -40,8 +40,12 @@ typedef struct km_ctx {
     double *pot;    /* n: seeding closest squared distances */
     size_t *cid;    /* k: the point each seeded centre was copied from */
     int *lab, *lab_old;
-    /* Elkan bounds (double): lower n×k, upper n; centre-centre distances k×k, half-min s, shifts */
-    double *lo, *up, *cc, *half, *shift, *cn;
+    /* Elkan bounds: lower n×k in float, always rounded down (half the memory traffic of the pass over
+     * them; a lower bound rounded down stays one), upper n; centre-centre distances k×k, half-min s,
+     * shifts */
+    float *lo;
+    double *up, *cc, *half, *shift, *cn;
+    double *blk; /* 256×k: GEMM distances of the first E-step without the Gram matrix */
     double *hist, *msum; /* (max_iter+1)×k running sums of the shifts per centre; of the largest shift */
     double *second;      /* n: lower bound on the distance to the second-nearest centre, as of stamp */
     int *stamp;          /* n: number of moves when the point's bounds row was last brought up to date */
@@ -233,10 +237,18 @@ static double exact_dist(const km_ctx *c, const double *C, size_t i, size_t j)
     return q > 0 ? sqrt(q) : 0;
 }
 
-/* min over j != a of l[j]: the point's bound on its second-nearest centre (Hamerly's test) */
-static double second_bound(double *l, size_t k, int a)
+/* v >= 0 as a float no larger than v (bounds rounded down stay bounds): shrunk by 2^-23 first, rounding to
+ * nearest (at most 2^-24 up) cannot come back above v; no branch, so the loops around it vectorise. */
+static inline float down(double v)
 {
-    double m = INFINITY, keep = l[a];
+    double w = v * (1.0 - 0x1p-23);
+    return w < 1e-30 ? 0.0f : (float)w;
+}
+
+/* min over j != a of l[j]: the point's bound on its second-nearest centre (Hamerly's test) */
+static double second_bound(float *l, size_t k, int a)
+{
+    float m = INFINITY, keep = l[a];
     l[a] = INFINITY; /* so that the loop has no index test and vectorises */
 #pragma omp simd reduction(min : m)
     for (size_t j = 0; j < k; j++)
@@ -283,7 +295,7 @@ static void elkan_init(km_ctx *c, const double *C)
                 for (size_t t = 0; t < m; t++) {
                     double xi = c->xn[i0 + t], q = xi + cj - 2.0 * g[t];
                     double lb = q - ej * rx[t] - 1e-12 * (xi + cj);
-                    c->lo[(i0 + t) * k + j] = lb > 0 ? sqrt(lb) : 0;
+                    c->lo[(i0 + t) * k + j] = down(lb > 0 ? sqrt(lb) : 0);
                     if (q < bq[t]) {
                         bq[t] = q;
                         ba[t] = (int)j;
@@ -292,15 +304,15 @@ static void elkan_init(km_ctx *c, const double *C)
             }
             for (size_t t = 0; t < m; t++) {
                 size_t i = i0 + t;
-                double *l = c->lo + i * k;
+                float *l = c->lo + i * k;
                 int a = ba[t];
                 double u = exact_dist(c, C, i, (size_t)a);
-                l[a] = u;
+                l[a] = down(u);
                 for (size_t j = 0; j < k; j++) {
                     if ((int)j == a || l[j] > u)
                         continue;
                     double dj = exact_dist(c, C, i, j);
-                    l[j] = dj;
+                    l[j] = down(dj);
                     if (dj < u || (dj == u && (int)j < a)) { /* ties to the lower index, as argmin */
                         a = (int)j;
                         u = dj;
@@ -313,21 +325,23 @@ static void elkan_init(km_ctx *c, const double *C)
         }
         return;
     }
-    const size_t blk = 1024;
+    const size_t blk = 256;
     for (size_t i0 = 0; i0 < n; i0 += blk) {
         size_t m = n - i0 < blk ? n - i0 : blk;
-        double *L = c->lo + i0 * k;
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, 1.0, fc_mat_row(c->X, i0),
-                    (int)d, C, (int)d, 0.0, L, (int)k);
+                    (int)d, C, (int)d, 0.0, c->blk, (int)k);
 #pragma omp parallel for schedule(static)
         for (size_t a = 0; a < m; a++) {
-            double *l = L + a * k, best = INFINITY;
+            const double *g = c->blk + a * k;
+            float *l = c->lo + (i0 + a) * k;
+            double best = INFINITY;
             int bi = 0;
             for (size_t j = 0; j < k; j++) {
-                double q = c->xn[i0 + a] + c->cn[j] - 2 * l[j];
-                l[j] = q > 0 ? sqrt(q) : 0;
-                if (l[j] < best) {
-                    best = l[j];
+                double q = c->xn[i0 + a] + c->cn[j] - 2 * g[j];
+                q = q > 0 ? sqrt(q) : 0;
+                l[j] = down(q);
+                if (q < best) {
+                    best = q;
                     bi = (int)j;
                 }
             }
@@ -388,18 +402,18 @@ static void centre_distances(km_ctx *c, const double *C)
  * touched: sn[j] - st[j], differences of running sums of the shifts) and lists (ascending) the centres j
  * that the loose upper bound u cannot rule out: u > l[j] and u > half the distance between the current
  * centre and j. One pass over the row; returns the count. */
-static size_t loosen_and_list(double *l, const double *sn, const double *st, const double *ha, double u, size_t k,
+static size_t loosen_and_list(float *l, const double *sn, const double *st, const double *ha, double u, size_t k,
                               int a, int *list, double *second)
 {
     size_t nl = 0, j = 0;
-    double keep = l[a] - (sn[a] - st[a]), mn = INFINITY;
+    double keep = (double)l[a] - (sn[a] - st[a]), mn = INFINITY;
     l[a] = INFINITY; /* out of the minimum (and of the list, as ha[a] is infinite too) */
 #ifdef __AVX512F__
     __m512d uv = _mm512_set1_pd(u), z = _mm512_setzero_pd(), mnv = _mm512_set1_pd(INFINITY);
     for (; j + 8 <= k; j += 8) {
         __m512d mv = _mm512_sub_pd(_mm512_loadu_pd(sn + j), _mm512_loadu_pd(st + j));
-        __m512d v = _mm512_max_pd(_mm512_sub_pd(_mm512_loadu_pd(l + j), mv), z);
-        _mm512_storeu_pd(l + j, v);
+        __m512d v = _mm512_max_pd(_mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(l + j)), mv), z);
+        _mm256_storeu_ps(l + j, _mm512_cvt_roundpd_ps(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
         mnv = _mm512_min_pd(mnv, v);
         __mmask8 m = _mm512_cmp_pd_mask(v, uv, _CMP_LT_OQ) & _mm512_cmp_pd_mask(_mm512_loadu_pd(ha + j), uv, _CMP_LT_OQ);
         while (m) {
@@ -410,13 +424,14 @@ static size_t loosen_and_list(double *l, const double *sn, const double *st, con
     mn = _mm512_reduce_min_pd(mnv);
 #endif
     for (; j < k; j++) {
-        double v = l[j] - (sn[j] - st[j]);
-        l[j] = v > 0 ? v : 0;
-        mn = l[j] < mn ? l[j] : mn;
-        if (l[j] < u && ha[j] < u)
+        double v = (double)l[j] - (sn[j] - st[j]);
+        v = v > 0 ? v : 0;
+        l[j] = down(v);
+        mn = v < mn ? v : mn;
+        if (v < u && ha[j] < u)
             list[nl++] = (int)j;
     }
-    l[a] = keep > 0 ? keep : 0;
+    l[a] = down(keep > 0 ? keep : 0);
     *second = mn;
     return nl;
 }
@@ -440,7 +455,7 @@ static void elkan_step(km_ctx *c, const double *C)
 #pragma omp for schedule(dynamic, 64)
         for (size_t i = 0; i < n; i++) {
             int a = c->lab[i];
-            double *l = c->lo + i * k;
+            float *l = c->lo + i * k;
             double u = c->up[i] + c->shift[a];
             c->up[i] = u;
             if (u <= c->half[a] || u <= c->second[i] - (c->msum[now] - c->msum[c->stamp[i]]))
@@ -457,13 +472,13 @@ static void elkan_step(km_ctx *c, const double *C)
                     continue;
                 if (!tight) {
                     u = exact_dist(c, C, i, (size_t)a);
-                    l[a] = u;
+                    l[a] = down(u);
                     tight = 1;
                     if (u <= l[j] || u <= ha[j])
                         continue;
                 }
                 double dj = exact_dist(c, C, i, j);
-                l[j] = dj;
+                l[j] = down(dj);
                 if (dj < u || (dj == u && (int)j < a)) { /* ties to the lower index, as argmin */
                     a = (int)j;
                     u = dj;
@@ -635,7 +650,7 @@ static int prepare_shared(km_ctx *s, const fc_mat *X, size_t k, int use_gram)
 static void free_run(km_ctx *c)
 {
     void *v[] = {c->G, c->C, c->Cnew, c->w, c->pot, c->cid, c->lab, c->lab_old, c->lo, c->up, c->cc, c->half,
-                 c->shift, c->cn, c->rows, c->best_pot, c->tmp, c->cum, c->dd, c->ids, c->far, c->cand, c->ccm, c->hist, c->msum, c->second, c->stamp};
+                 c->shift, c->cn, c->rows, c->best_pot, c->tmp, c->cum, c->dd, c->ids, c->far, c->cand, c->ccm, c->hist, c->msum, c->second, c->stamp, c->blk};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         free(v[i]);
 }
@@ -654,7 +669,8 @@ static int alloc_run(km_ctx *c, const km_ctx *s)
     c->cid = fc_malloc(k, sizeof(size_t));
     c->lab = fc_malloc(n, sizeof(int));
     c->lab_old = fc_malloc(n, sizeof(int));
-    c->lo = fc_malloc(n * k, sizeof(double));
+    c->lo = fc_malloc(n * k, sizeof(float));
+    c->blk = c->gram ? NULL : fc_malloc(256 * k, sizeof(double));
     c->up = fc_malloc(n, sizeof(double));
     c->cc = fc_malloc(k * k, sizeof(double));
     c->half = fc_malloc(k, sizeof(double));
@@ -676,7 +692,7 @@ static int alloc_run(km_ctx *c, const km_ctx *s)
     if (!c->G || !c->C || !c->Cnew || !c->w || !c->pot || !c->cid || !c->lab || !c->lab_old || !c->lo ||
         !c->up || !c->cc || !c->half || !c->shift || !c->cn || !c->rows || !c->cum || !c->dd || !c->ids ||
         !c->far || !c->cand || !c->ccm ||
-        !c->hist || !c->msum || !c->second || !c->stamp) {
+        !c->hist || !c->msum || !c->second || !c->stamp || (!c->gram && !c->blk)) {
         free_run(c);
         memset(c, 0, sizeof *c);
         return fc_fail(FC_ENOMEM, "kmeans: out of memory for N = %zu, K = %zu", n, k);
@@ -755,7 +771,7 @@ int fc_kmeans_ex(const fc_mat *X, const fc_cluster_params *p, const fc_kmeans_op
         return fc_fail(FC_EARG, "kmeans: n_init and max_iter must be >= 1");
     char what[80];
     snprintf(what, sizeof what, "kmeans: the %zu x %zu Elkan bounds", n, k);
-    double per_run = (double)n * (double)k * sizeof(double);
+    double per_run = (double)n * (double)k * sizeof(float);
     int rc = fc_cluster_check_memory(what, per_run);
     if (rc)
         return rc;
