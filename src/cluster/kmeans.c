@@ -5,10 +5,23 @@
  * with the points farthest from their centres, and a final assignment to the final centres when the loop
  * did not converge strictly.
  *
- * Speed: the seeding's candidate dot products (2 + ln K candidates against all N points per step) run in
- * float32 through a register-blocked kernel over a panelled copy of X, reading X once per step; the
- * E-steps use Elkan's bounds with exact double distances (first step by double GEMM), the bounds loosened
- * in the same pass that tests them. Centres, sums, potentials and inertia stay in double.
+ * Speed (all exact: the same labels as the plain algorithm up to float rounding; on lfw3 bit-identical to
+ * the earlier streaming version):
+ * - seeding: candidates are data points, so when N is small enough (N² floats within an eighth of the
+ *   memory budget, at most 2 GB, and cheaper than streaming) the float Gram matrix X·Xᵀ is built once by
+ *   the register-blocked panel kernel and every step of every restart reads TB rows of it; otherwise the
+ *   kernel streams a panelled copy of X once per step. Same kernel, same accumulation order: the same
+ *   float dot products either way. Potentials stay in double.
+ * - first E-step: with the Gram matrix, float distances to the seeded centres (lower bounds after a
+ *   rigorous rounding margin) leave only near-ties to exact double distances; otherwise double GEMM.
+ * - later E-steps: Elkan's bounds, the lower ones stored as floats rounded down and loosened lazily
+ *   (running sums of the centre shifts, a row touched only when its point cannot be skipped); a point is
+ *   skipped by Elkan's half-distance test or Hamerly's second-centre bound; a vectorised pass lists the
+ *   centres its loose bound cannot rule out, then Elkan's exact tests run over that list. Centre-centre
+ *   distances are recomputed only for the centres that moved.
+ * - restarts run in parallel (one working set per thread, OpenBLAS at 1 thread meanwhile): the seeding's
+ *   draws do not depend on the data, so each restart's generator state is known up front, and the
+ *   lowest-inertia choice is replayed in restart order: the result is the sequential one.
  * The random stream is ours (xoshiro), so results match sklearn statistically, not draw for draw.
  */
 #include "facecluster/cluster.h"
