@@ -2,7 +2,8 @@
 
 For each case: wall time, CPU time (user + system) and peak RSS of `facecluster cluster` and of a Python
 process running sklearn (both measured by /usr/bin/time, each in its own process, one after the other), the
-ratios, and the
+ratios; then the same for the fit alone (sklearn: perf_counter / process_time around fit_predict;
+facecluster: its --time report around the clustering call), without start-up, imports and file I/O; and the
 ARI between the two partitions (1.0 = identical up to relabelling). Inputs: ../shared/embeddings lfw3
 (N=7606) and lfw (N=13232), L2-normalised in float64 once and passed to both.
 Usage: /usr/bin/python3 bench/bench_cluster.py [--quick] [REGEX]   (--quick: lfw3 only; REGEX: only the
@@ -37,20 +38,27 @@ def timed(cmd):
     if r.returncode != 0:
         raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr.strip()[-300:]))
     sec, user, sys_, kb = open(tf).read().split()[-4:]
-    return float(sec), float(user) + float(sys_), int(kb) / 1024
+    return float(sec), float(user) + float(sys_), int(kb) / 1024, r.stderr
 
 
 def run_case(dataset, path, method, params, fc_args):
     out_fc, out_sk = os.path.join(TMP, "fc.txt"), os.path.join(TMP, "sk.txt")
-    t_fc, c_fc, m_fc = timed([FC_BIN, "cluster", "--emb", path, "--no-normalize", "--quiet", "--method", method,
-                        "-o", out_fc] + fc_args)
-    code = ("import numpy as np\nX = np.load(%r)\n%s\nl = m.fit_predict(X)\nnp.savetxt(%r, l, fmt='%%d')\n"
-            % (path, SK[method].format(**params), out_sk))
-    t_sk, c_sk, m_sk = timed(["/usr/bin/python3", "-c", code])
+    t_fc, c_fc, m_fc, err = timed([FC_BIN, "cluster", "--emb", path, "--no-normalize", "--quiet", "--method",
+                                   method, "-o", out_fc, "--time"] + fc_args)
+    f = re.search(r"time: cluster ([0-9.]+) s wall ([0-9.]+) s cpu", err)
+    fw_fc, fc_fc = (float(f.group(1)), float(f.group(2))) if f else (float("nan"), float("nan"))
+    fit_sk = os.path.join(TMP, "fit.txt")
+    code = ("import time\nimport numpy as np\nX = np.load(%r)\n%s\nw, c = time.perf_counter(), time.process_time()\n"
+            "l = m.fit_predict(X)\nopen(%r, 'w').write('%%f %%f' %% (time.perf_counter() - w, time.process_time() - c))\n"
+            "np.savetxt(%r, l, fmt='%%d')\n" % (path, SK[method].format(**params), fit_sk, out_sk))
+    t_sk, c_sk, m_sk, _ = timed(["/usr/bin/python3", "-c", code])
+    fw_sk, fc_sk = map(float, open(fit_sk).read().split())
     a = adjusted_rand_score(np.loadtxt(out_sk, dtype=int), np.loadtxt(out_fc, dtype=int))
     desc = method + " " + " ".join("%s=%s" % kv for kv in params.items())
-    print("| %s | %s | %.2f / %.2f | %.2f / %.2f | %.1fx / %.1fx | %.4f | %.0f | %.0f |"
-          % (dataset, desc, t_fc, c_fc, t_sk, c_sk, t_sk / t_fc, c_sk / max(c_fc, 1e-3), a, m_fc, m_sk), flush=True)
+    print("| %s | %s | %.2f / %.2f | %.2f / %.2f | %.1fx / %.1fx | %.2f / %.2f | %.2f / %.2f | %.1fx / %.1fx "
+          "| %.4f | %.0f | %.0f |"
+          % (dataset, desc, t_fc, c_fc, t_sk, c_sk, t_sk / t_fc, c_sk / max(c_fc, 1e-3), fw_fc, fc_fc, fw_sk, fc_sk,
+             fw_sk / max(fw_fc, 1e-3), fc_sk / max(fc_fc, 1e-3), a, m_fc, m_sk), flush=True)
 
 
 def main():
@@ -73,9 +81,10 @@ def main():
             ("meanshift", {"bw": 0.7}, ["--bandwidth", "0.7"]),
         ],
     }
-    print("| set | method | facecluster wall / CPU s | sklearn wall / CPU s | speed-up wall / CPU | ARI fc vs sk "
+    print("| set | method | facecluster wall / CPU s | sklearn wall / CPU s | speed-up wall / CPU "
+          "| fc fit wall / CPU s | sk fit wall / CPU s | fit speed-up wall / CPU | ARI fc vs sk "
           "| fc peak MB | sk peak MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for ds in (["lfw3"] if quick else ["lfw3", "lfw"]):
         src = os.path.join(SHARED, "embeddings", ds, "emb.npy")
         if not os.path.exists(src):
