@@ -2,7 +2,8 @@
 
 For each case: wall time, CPU time (user + system) and peak RSS of `facecluster cluster` and of a Python
 process running sklearn (both measured by /usr/bin/time, each in its own process, one after the other), the
-ratios, and the
+ratios, the same for the fit alone (sklearn: perf_counter / process_time around fit_predict; facecluster:
+FC_TIMING=1, which makes `facecluster cluster` report the clustering call), and the
 ARI between the two partitions (1.0 = identical up to relabelling). Inputs: ../shared/embeddings lfw3
 (N=7606) and lfw (N=13232), L2-normalised in float64 once and passed to both.
 Usage: /usr/bin/python3 bench/bench_cluster.py [--quick] [REGEX]   (--quick: lfw3 only; REGEX: only the
@@ -30,27 +31,35 @@ SK = {
 
 
 def timed(cmd):
-    """(wall seconds, CPU seconds, peak MB) of a command, via /usr/bin/time. CPU time is the fairer
+    """(wall seconds, CPU seconds, peak MB, (fit wall, fit CPU)) of a command, via /usr/bin/time; the fit
+    times come from the line 'fit: W s wall, C s CPU' the command prints to stderr. CPU time is the fairer
     comparison on a shared, loaded machine (wall time there includes waiting for a core)."""
     tf = os.path.join(TMP, "time.txt")
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", tf] + cmd, capture_output=True, text=True)
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", tf] + cmd, capture_output=True, text=True,
+                       env=dict(os.environ, FC_TIMING="1"))
     if r.returncode != 0:
         raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr.strip()[-300:]))
     sec, user, sys_, kb = open(tf).read().split()[-4:]
-    return float(sec), float(user) + float(sys_), int(kb) / 1024
+    fit = re.search(r"fit: ([0-9.]+) s wall, ([0-9.]+) s CPU", r.stderr)
+    fit = (float(fit.group(1)), float(fit.group(2))) if fit else (float("nan"),) * 2
+    return float(sec), float(user) + float(sys_), int(kb) / 1024, fit
 
 
 def run_case(dataset, path, method, params, fc_args):
     out_fc, out_sk = os.path.join(TMP, "fc.txt"), os.path.join(TMP, "sk.txt")
-    t_fc, c_fc, m_fc = timed([FC_BIN, "cluster", "--emb", path, "--no-normalize", "--quiet", "--method", method,
+    t_fc, c_fc, m_fc, f_fc = timed([FC_BIN, "cluster", "--emb", path, "--no-normalize", "--quiet", "--method", method,
                         "-o", out_fc] + fc_args)
-    code = ("import numpy as np\nX = np.load(%r)\n%s\nl = m.fit_predict(X)\nnp.savetxt(%r, l, fmt='%%d')\n"
-            % (path, SK[method].format(**params), out_sk))
-    t_sk, c_sk, m_sk = timed(["/usr/bin/python3", "-c", code])
+    code = ("import sys, time\nimport numpy as np\nX = np.load(%r)\n%s\n"
+            "w, c = time.perf_counter(), time.process_time()\nl = m.fit_predict(X)\n"
+            "print('fit: %%.4f s wall, %%.4f s CPU' %% (time.perf_counter() - w, time.process_time() - c), file=sys.stderr)\n"
+            "np.savetxt(%r, l, fmt='%%d')\n" % (path, SK[method].format(**params), out_sk))
+    t_sk, c_sk, m_sk, f_sk = timed(["/usr/bin/python3", "-c", code])
     a = adjusted_rand_score(np.loadtxt(out_sk, dtype=int), np.loadtxt(out_fc, dtype=int))
     desc = method + " " + " ".join("%s=%s" % kv for kv in params.items())
-    print("| %s | %s | %.2f / %.2f | %.2f / %.2f | %.1fx / %.1fx | %.4f | %.0f | %.0f |"
-          % (dataset, desc, t_fc, c_fc, t_sk, c_sk, t_sk / t_fc, c_sk / max(c_fc, 1e-3), a, m_fc, m_sk), flush=True)
+    print("| %s | %s | %.2f / %.2f | %.2f / %.2f | %.1fx / %.1fx | %.3f / %.3f | %.3f / %.3f | %.1fx / %.1fx "
+          "| %.4f | %.0f | %.0f |"
+          % (dataset, desc, t_fc, c_fc, t_sk, c_sk, t_sk / t_fc, c_sk / max(c_fc, 1e-3), f_fc[0], f_fc[1], f_sk[0],
+             f_sk[1], f_sk[0] / max(f_fc[0], 1e-4), f_sk[1] / max(f_fc[1], 1e-4), a, m_fc, m_sk), flush=True)
 
 
 def main():
@@ -73,9 +82,9 @@ def main():
             ("meanshift", {"bw": 0.7}, ["--bandwidth", "0.7"]),
         ],
     }
-    print("| set | method | facecluster wall / CPU s | sklearn wall / CPU s | speed-up wall / CPU | ARI fc vs sk "
-          "| fc peak MB | sk peak MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| set | method | facecluster wall / CPU s | sklearn wall / CPU s | speed-up wall / CPU "
+          "| fit only: fc wall / CPU s | sk wall / CPU s | speed-up wall / CPU | ARI fc vs sk | fc peak MB | sk peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for ds in (["lfw3"] if quick else ["lfw3", "lfw"]):
         src = os.path.join(SHARED, "embeddings", ds, "emb.npy")
         if not os.path.exists(src):
