@@ -31,6 +31,10 @@ typedef struct {
     float *sq;      /* squared norms of the screen rows; +inf on padding columns */
     size_t npanel;
     double margin;  /* bound on |float screen value − exact double value| (see build_screen) */
+    size_t dp;      /* D rounded up to LANES */
+    float *xf;      /* the centred rows in float, n × dp (= rows when full): second stage of the check */
+    float *xsq;     /* their squared norms */
+    double fmargin; /* the margin of a full-dimensional float value */
 } screen;
 
 /* A plain left-to-right sum, on purpose: a vectorised reduction changes the rounding with the instruction
@@ -68,6 +72,28 @@ static double dot_fast(const double *a, const double *b, size_t d)
     return s;
 }
 
+/* Float dot product of two zero-padded rows of length dp (a multiple of LANES). */
+static float dot_f(const float *a, const float *b, size_t dp)
+{
+#ifdef __AVX512F__
+    __m512 s0 = _mm512_setzero_ps(), s1 = s0;
+    size_t k = 0;
+    for (; k + 32 <= dp; k += 32) {
+        s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k), s0);
+        s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k + 16), _mm512_loadu_ps(b + k + 16), s1);
+    }
+    if (k < dp)
+        s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k), s0);
+    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+#else
+    float s = 0;
+#pragma omp simd reduction(+ : s)
+    for (size_t k = 0; k < dp; k++)
+        s += a[k] * b[k];
+    return s;
+#endif
+}
+
 static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
 
 /* Top-`want` principal directions of the centred rows (covariance from at most 1024 evenly spaced rows:
@@ -76,8 +102,8 @@ static int pca_basis(const fc_mat *X, const double *mu, size_t want, double *VT)
 {
     size_t n = X->rows, d = X->cols, step = n > 1024 ? n / 1024 : 1, ns = (n + step - 1) / step;
     double *xs = fc_malloc(ns * d, sizeof(double)), *C = fc_calloc(d * d, sizeof(double));
-    double *w = fc_malloc(d, sizeof(double)), *Z = fc_malloc(d * want, sizeof(double));
-    lapack_int *supp = fc_malloc(2 * want, sizeof(lapack_int));
+    double *w = fc_malloc(d, sizeof(double)), *Z = fc_malloc(d * d, sizeof(double));
+    lapack_int *supp = fc_malloc(2 * d, sizeof(lapack_int));
     int rc = FC_OK;
     if (!xs || !C || !w || !Z || !supp) {
         rc = FC_ENOMEM;
@@ -97,15 +123,16 @@ static int pca_basis(const fc_mat *X, const double *mu, size_t want, double *VT)
                 ca[b] = fma(v, xr[b], ca[b]);
         }
     lapack_int m = 0;
-    lapack_int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'I', 'U', (lapack_int)d, C, (lapack_int)d, 0, 0,
-                                     (lapack_int)(d - want + 1), (lapack_int)d, 0.0, &m, w, Z, (lapack_int)want, supp);
-    if (info != 0 || (size_t)m != want) {
+    /* all pairs: the MRRR path ('A') is several times faster here than bisection for the top few ('I') */
+    lapack_int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'A', 'U', (lapack_int)d, C, (lapack_int)d, 0, 0, 0, 0,
+                                     0.0, &m, w, Z, (lapack_int)d, supp);
+    if (info != 0 || (size_t)m != d) {
         rc = fc_fail(FC_EINTERNAL, "radius neighbours: eigen-decomposition of the covariance failed (info %d)", (int)info);
         goto done;
     }
     for (size_t k = 0; k < d; k++) /* ascending eigenvalues → largest first */
         for (size_t l = 0; l < want; l++)
-            VT[l * d + k] = Z[k * want + (want - 1 - l)];
+            VT[l * d + k] = Z[k * d + (d - 1 - l)];
 done:
     free(xs);
     free(C);
@@ -188,6 +215,10 @@ static size_t choose_dims(const fc_mat *X, const double *mu, double r2, const do
 
 static void screen_free(screen *s)
 {
+    if (s->xf != s->rows)
+        free(s->xf);
+    if (s->xsq != s->sq)
+        free(s->xsq);
     free(s->rows);
     free(s->panel);
     free(s->sq);
@@ -231,7 +262,10 @@ static int build_screen(const fc_mat *X, double radius, size_t want, screen *s)
     s->rows = fc_calloc(nr * s->p, sizeof(float));
     s->panel = fc_calloc(s->npanel * s->p * LANES, sizeof(float));
     s->sq = fc_malloc(s->npanel * LANES, sizeof(float));
-    if (!s->rows || !s->panel || !s->sq) {
+    s->dp = round_up(d, LANES);
+    s->xf = s->full ? s->rows : fc_calloc(n * s->dp, sizeof(float));
+    s->xsq = s->full ? s->sq : fc_malloc(n, sizeof(float));
+    if (!s->rows || !s->panel || !s->sq || !s->xf || !s->xsq) {
         rc = FC_ENOMEM;
         goto done;
     }
@@ -255,9 +289,15 @@ static int build_screen(const fc_mat *X, double radius, size_t want, screen *s)
                     pan[l * LANES] = f;
                     sq += (double)f * f;
                 }
-                for (size_t k = 0; k < d; k++)
+                float *xr = s->xf + i * s->dp;
+                double fsq = 0;
+                for (size_t k = 0; k < d; k++) {
                     nx += xc[k] * xc[k];
+                    xr[k] = (float)xc[k];
+                    fsq += (double)xr[k] * xr[k];
+                }
                 s->sq[i] = (float)sq;
+                s->xsq[i] = (float)fsq;
                 lmax = sq > lmax ? sq : lmax;
                 lmaxn = nx > lmaxn ? nx : lmaxn;
             }
@@ -278,7 +318,9 @@ static int build_screen(const fc_mat *X, double radius, size_t want, screen *s)
      * (p + 3)·2⁻²⁴·4·maxsq, and rounding the projection to float moves it by a few 2⁻²⁴·maxsq: 1e-6·(p + 16)
      * is more than twice both. The second term covers the double side (the basis is orthonormal and the
      * reference formula exact only to ~1e-16·D relative). */
-    s->margin = 1e-6 * (double)(s->p + 16) * (1.0 + maxsq) + 1e-12 * (double)(d + 1) * (1.0 + maxn + radius * radius);
+    double dside = 1e-12 * (double)(d + 1) * (1.0 + maxn + radius * radius);
+    s->margin = 1e-6 * (double)(s->p + 16) * (1.0 + maxsq) + dside;
+    s->fmargin = 1e-6 * (double)(s->dp + 16) * (1.0 + maxn) + dside;
 done:
     free(mu);
     free(VT);
@@ -314,12 +356,19 @@ typedef struct {
     double r2, dmargin;
 } check_ctx;
 
-/* Decides a pair that passed the screen (value v = the float screen value). Exact: every answer equals
- * `norms[i] + norms[j] − 2·dot_plain(xi, xj) <= r2`. */
+/* Decides a pair that passed the screen (v = its float screen value). Exact: every answer equals
+ * `norms[i] + norms[j] − 2·dot_plain(xi, xj) <= r2`. Stages, each deciding what is clear beyond its
+ * rounding margin: the full-dimensional float value (the screen value itself when the screen is full),
+ * a double dot product in any order, the left-to-right double sum. */
 static int decide(const check_ctx *c, size_t i, size_t j, float v)
 {
-    if (c->s->full && (double)v < c->r2 - c->s->margin)
+    const screen *s = c->s;
+    if (!s->full)
+        v = s->xsq[i] + s->xsq[j] - 2.0f * dot_f(s->xf + i * s->dp, s->xf + j * s->dp, s->dp);
+    if ((double)v < c->r2 - s->fmargin)
         return 1;
+    if ((double)v > c->r2 + s->fmargin)
+        return 0;
     const double *xi = fc_mat_row(c->X, i), *xj = fc_mat_row(c->X, j);
     size_t d = c->X->cols;
     double q = c->norms[i] + c->norms[j] - 2.0 * dot_fast(xi, xj, d);
