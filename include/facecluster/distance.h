@@ -8,10 +8,16 @@
  *  - fc_sqdist_block writes the (i1-i0)×(j1-j0) block of squared distances, row-major, into out.
  *    `norms` may be NULL (then computed on the fly). Call it from one thread; it lets BLAS thread.
  *  - fc_radius_neighbors lists, for every row, the rows within distance `radius` (itself included),
- *    as a CSR structure (offsets of length N+1, indices sorted ascending); memory is O(N·block + edges).
- *    It screens pairs with a float32 GEMM over the upper triangle and decides every pair within a safety
- *    margin of the radius with the exact double formula above, so the lists are those of the double
- *    formula (`d² <= radius²`).
+ *    as a CSR structure (offsets of length N+1, indices sorted ascending); memory is O(N·p + edges).
+ *    The lists are exactly those of the double formula above with a left-to-right dot product
+ *    (`|xi|² + |xj|² − 2 xi·xj <= radius²`, the same on every instruction set). Pairs are screened in
+ *    float32 over the upper triangle, on the centred rows projected onto their top p principal directions
+ *    (a lower bound of the distance, so no neighbour is lost) or, when that does not pay, on the centred
+ *    rows themselves; a float-rounding margin sends every doubtful pair to the double formula.
+ *    fc_radius_neighbors chooses p itself (principal directions only for N >= 2000 and D >= 64, p from
+ *    a sample of pairs); fc_radius_neighbors_dims forces it: screen_dims = 0 automatic, >= D the full
+ *    screen, else that many principal directions rounded up to a multiple of 16 (tests, benchmarks).
+ *    `dist` (want_dist) holds the distances of the same formula.
  */
 #ifndef FACECLUSTER_DISTANCE_H
 #define FACECLUSTER_DISTANCE_H
@@ -34,6 +40,7 @@ typedef struct fc_neighbors {
 double fc_kth_smallest(double *v, size_t n, size_t k);
 
 int fc_radius_neighbors(const fc_mat *X, double radius, int want_dist, fc_neighbors *out);
+int fc_radius_neighbors_dims(const fc_mat *X, double radius, int want_dist, size_t screen_dims, fc_neighbors *out);
 void fc_neighbors_free(fc_neighbors *nb);
 
 #endif
