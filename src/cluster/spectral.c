@@ -80,8 +80,11 @@ int fc_affinity_matrix(const fc_mat *X, const fc_cluster_params *p, fc_mat *A)
             size_t i1 = i0 + block < n ? i0 + block : n;
             double *blk = A->data + i0 * n;
             fc_sqdist_block(X, norms, i0, i1, 0, n, blk);
-            for (size_t t = 0; t < (i1 - i0) * n; t++)
-                blk[t] = exp(-p->gamma * blk[t]);
+            double g = p->gamma;
+            long cnt = (long)((i1 - i0) * n);
+#pragma omp parallel for schedule(static) if (cnt > 65536)
+            for (long t = 0; t < cnt; t++)
+                blk[t] = exp(-g * blk[t]);
         }
     } else {
         int k = p->n_neighbors;
@@ -124,6 +127,7 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
         return FC_ENOMEM;
     }
     /* degrees without self-affinity (scipy's laplacian ignores the diagonal); isolated rows get 1 */
+#pragma omp parallel for schedule(static) if (n > 512)
     for (size_t i = 0; i < n; i++) {
         double s = 0, *r = A->data + i * n;
         r[i] = 0;
@@ -132,6 +136,7 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
         dd[i] = s > 0 ? sqrt(s) : 1.0;
     }
     /* L = I - D^-1/2 A D^-1/2 (only the lower triangle is read by LAPACK, but fill all: it is cheap) */
+#pragma omp parallel for schedule(static) if (n > 512)
     for (size_t i = 0; i < n; i++) {
         double *r = A->data + i * n;
         for (size_t j = 0; j < n; j++)
