@@ -2,8 +2,10 @@
 
 Table 1: spectral (rbf, true K, seed 0) against sklearn.cluster.SpectralClustering on orl and lfw3:
 wall and CPU seconds, peak memory, ARI to the truth, ARI between the two partitions. sklearn's lfw3 run
-takes minutes; its labels and times are cached in $FC_BUILD/bench_cache (delete to re-run;
-FC_BENCH_SKLEARN=0 skips sklearn runs that are not cached).
+takes minutes; its labels and times are cached in $FC_BUILD/bench_cache (delete them or set
+FC_BENCH_SKLEARN_FRESH=1 to re-run; FC_BENCH_SKLEARN=0 skips sklearn runs that are not cached). The
+speed-up column is printed only when sklearn ran in this same run, right after ours (same machine load);
+the 1-minute load average at each run is printed next to the times.
 Table 2: the methods without K at their defaults on personal, yale, orl and lfw3: ARI to the truth,
 clusters found, noise, time and peak memory."""
 import json
@@ -49,17 +51,19 @@ def sklearn_spectral(name, emb, k, seed):
     os.makedirs(CACHE, exist_ok=True)
     cl = os.path.join(CACHE, f"sk_spectral_{name}_{seed}.txt")
     ct = os.path.join(CACHE, f"sk_spectral_{name}_{seed}.json")
-    if os.path.exists(cl) and os.path.exists(ct):
+    fresh = os.environ.get("FC_BENCH_SKLEARN_FRESH", "0") == "1"
+    if os.path.exists(cl) and os.path.exists(ct) and not fresh:
         return np.loadtxt(cl, dtype=int), json.load(open(ct)), True
     if os.environ.get("FC_BENCH_SKLEARN", "1") == "0":
         return None, None, False
-    code = ("import numpy as np, time, json, resource, sys, warnings; warnings.filterwarnings('ignore');"
+    code = ("import numpy as np, os, time, json, resource, sys, warnings; warnings.filterwarnings('ignore');"
             "from sklearn.cluster import SpectralClustering;"
             f"X = np.load('{emb}').astype(np.float64); t = time.time(); c0 = time.process_time();"
             f"l = SpectralClustering(n_clusters={k}, random_state={seed}).fit(X).labels_;"
             "w = time.time() - t; c = time.process_time() - c0;"
             f"np.savetxt('{cl}', l, fmt='%d');"
-            "json.dump({'wall': w, 'cpu': c, 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},"
+            "json.dump({'wall': w, 'cpu': c, 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
+            " 'load': os.getloadavg()[0]},"
             f" open('{ct}', 'w'))")
     subprocess.run(["/usr/bin/python3", "-c", code], check=True)
     return np.loadtxt(cl, dtype=int), json.load(open(ct)), False
@@ -76,17 +80,18 @@ def table_spectral():
             print(f"| {name} | skipped: {SHARED}/embeddings/{name} not found |")
             continue
         k = len(set(truth))
+        load_ours = os.getloadavg()[0]
         lo, w, c, m = run_ours(emb, "spectral", "--k", str(k), "--seed", "0")
         ls, st, cached = sklearn_spectral(name, emb, k, 0)
         if ls is None:
             print(f"| {name} | {len(truth)} | {k} | {w:.1f} | {c:.1f} | {m:.0f} | not run | | | | "
                   f"{ari(truth, lo):.3f} | | |")
             continue
-        note = " (cached)" if cached else ""
+        note = (" (cached)" if cached else "") + (f" [load {st['load']:.1f}]" if "load" in st else "")
         # A cached sklearn time was measured at another moment, under another load: no ratio from it.
         speedup = ("- (sklearn time cached from an earlier run)" if cached
                    else f"{st['wall'] / w:.1f}x wall, {st['cpu'] / max(c, 1e-9):.1f}x CPU")
-        print(f"| {name} | {len(truth)} | {k} | {w:.1f} | {c:.1f} | {m:.0f} | {st['wall']:.1f}{note} | {st['cpu']:.1f} "
+        print(f"| {name} | {len(truth)} | {k} | {w:.1f} [load {load_ours:.1f}] | {c:.1f} | {m:.0f} | {st['wall']:.1f}{note} | {st['cpu']:.1f} "
               f"| {st['rss_mb']:.0f} | {speedup} | {ari(truth, lo):.3f} | {ari(truth, ls):.3f} "
               f"| {ari(ls, lo):.3f} |")
         sys.stdout.flush()

@@ -35,6 +35,23 @@ static void knn_row(const double *d2, size_t n, int k, int *idx, double *best)
     }
 }
 
+/* Z (row-major N×m) = D^-1/2 Zc, Zc column-major with leading dimension N: u = D^-1/2 x. Tiles keep
+ * both sides of the transposition in cache. */
+#define TRANSPOSE_SCALED(NAME, T)                                                                          \
+    static void NAME(const T *Zc, size_t n, int m, const double *dd, double *Z)                            \
+    {                                                                                                      \
+        for (size_t i0 = 0; i0 < n; i0 += 64)                                                              \
+            for (int j0 = 0; j0 < m; j0 += 64) {                                                           \
+                size_t i1 = i0 + 64 < n ? i0 + 64 : n;                                                     \
+                int j1 = j0 + 64 < m ? j0 + 64 : m;                                                        \
+                for (size_t i = i0; i < i1; i++)                                                           \
+                    for (int j = j0; j < j1; j++)                                                          \
+                        Z[i * (size_t)m + j] = (double)Zc[(size_t)j * n + i] / dd[i];                      \
+            }                                                                                              \
+    }
+TRANSPOSE_SCALED(transpose_scaled, double)
+TRANSPOSE_SCALED(transpose_scaled_f, float)
+
 static size_t float_rows = FC_SPECTRAL_FLOAT_N;
 
 void fc_spectral_set_float_rows(size_t n) { float_rows = n ? n : FC_SPECTRAL_FLOAT_N; }
@@ -63,8 +80,11 @@ int fc_affinity_matrix(const fc_mat *X, const fc_cluster_params *p, fc_mat *A)
             size_t i1 = i0 + block < n ? i0 + block : n;
             double *blk = A->data + i0 * n;
             fc_sqdist_block(X, norms, i0, i1, 0, n, blk);
-            for (size_t t = 0; t < (i1 - i0) * n; t++)
-                blk[t] = exp(-p->gamma * blk[t]);
+            double g = p->gamma;
+            long cnt = (long)((i1 - i0) * n);
+#pragma omp parallel for schedule(static) if (cnt > 65536)
+            for (long t = 0; t < cnt; t++)
+                blk[t] = exp(-g * blk[t]);
         }
     } else {
         int k = p->n_neighbors;
@@ -107,6 +127,7 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
         return FC_ENOMEM;
     }
     /* degrees without self-affinity (scipy's laplacian ignores the diagonal); isolated rows get 1 */
+#pragma omp parallel for schedule(static) if (n > 512)
     for (size_t i = 0; i < n; i++) {
         double s = 0, *r = A->data + i * n;
         r[i] = 0;
@@ -115,22 +136,33 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
         dd[i] = s > 0 ? sqrt(s) : 1.0;
     }
     /* L = I - D^-1/2 A D^-1/2 (only the lower triangle is read by LAPACK, but fill all: it is cheap) */
+#pragma omp parallel for schedule(static) if (n > 512)
     for (size_t i = 0; i < n; i++) {
         double *r = A->data + i * n;
         for (size_t j = 0; j < n; j++)
             r[j] = -r[j] / (dd[i] * dd[j]);
         r[i] = 1.0;
     }
+    /* L is symmetric and stored whole, so its row-major storage is also its column-major storage: the
+     * solvers are called column-major, which spares LAPACKE's transposed N×N copy of the matrix (time
+     * and 4-8·N² bytes). The eigenvectors come back column-major (N×m, ld N) and are transposed below. */
     int found = 0, info;
-    double *Z = NULL;
+    double *Z = NULL, *Zc = NULL;
     char jobz = want_vectors ? 'V' : 'N';
     if (want_vectors && !(Z = fc_malloc(n * (size_t)m, sizeof(double)))) {
         free(dd), free(w), free(isuppz);
         return fc_fail(FC_ENOMEM, "spectral embedding: cannot allocate %zu x %d eigenvectors", n, m);
     }
     if (n <= float_rows) {
-        info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, jobz, 'I', 'L', (lapack_int)n, A->data, (lapack_int)n, 0, 0, 1, m,
-                              0.0, &found, w, Z ? Z : w, (lapack_int)m, isuppz);
+        if (want_vectors && !(Zc = fc_malloc(n * (size_t)m, sizeof(double)))) {
+            free(Z), free(dd), free(w), free(isuppz);
+            return FC_ENOMEM;
+        }
+        info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, jobz, 'I', 'L', (lapack_int)n, A->data, (lapack_int)n, 0, 0, 1, m,
+                              0.0, &found, w, Zc ? Zc : w, (lapack_int)n, isuppz);
+        if (Zc && info == 0)
+            transpose_scaled(Zc, n, found, dd, Z);
+        free(Zc);
     } else {
         /* In place, a chunk at a time: chunk [t0, t0+c) of floats lands in bytes [4 t0, 4 t0 + 4c), which
          * hold doubles already read (all of them at t0 = 0, since the chunk is read out first). */
@@ -146,13 +178,12 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
             free(wf), free(Zf), free(Z), free(dd), free(w), free(isuppz);
             return FC_ENOMEM;
         }
-        info = LAPACKE_ssyevr(LAPACK_ROW_MAJOR, jobz, 'I', 'L', (lapack_int)n, Af, (lapack_int)n, 0, 0, 1, m, 0.0f,
-                              &found, wf, Zf ? Zf : wf, (lapack_int)m, isuppz);
+        info = LAPACKE_ssyevr(LAPACK_COL_MAJOR, jobz, 'I', 'L', (lapack_int)n, Af, (lapack_int)n, 0, 0, 1, m, 0.0f,
+                              &found, wf, Zf ? Zf : wf, (lapack_int)n, isuppz);
         for (int j = 0; j < found; j++)
             w[j] = wf[j];
-        if (Zf)
-            for (size_t t = 0; t < n * (size_t)m; t++)
-                Z[t] = Zf[t];
+        if (Zf && info == 0)
+            transpose_scaled_f(Zf, n, found, dd, Z);
         free(wf), free(Zf);
     }
     free(isuppz);
@@ -164,10 +195,8 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
     if (eigvals)
         memcpy(eigvals, w, (size_t)m * sizeof(double));
     if (want_vectors) {
-        /* u = D^-1/2 x, then the sign that makes each vector's largest-magnitude entry positive */
-        for (size_t i = 0; i < n; i++)
-            for (int j = 0; j < m; j++)
-                Z[i * m + j] /= dd[i];
+        /* (u = D^-1/2 x was applied while transposing) the sign that makes each vector's largest-magnitude
+         * entry positive */
         for (int j = 0; j < m; j++) {
             size_t arg = 0;
             for (size_t i = 1; i < n; i++)
