@@ -253,48 +253,98 @@ static int walk_seed(const ms_walk *w, const int *cl, size_t nc, const double *a
 }
 
 
-/* One step of the dense walk for seeds whose reach covers much of the data: for nb seeds at once, the
- * rows within bandwidth of each mean come from one GEMM against all rows, and their sums from a second GEMM
- * of the 0/1 membership matrix with the rows (the same sums as the scan's, added in another order). Updates
- * means/count/iters of the seeds sel[0..nb) and sets ended[i] as walk_seed's return value would. */
-static void dense_step(const ms_walk *w, const size_t *sel, size_t nb, double *means, int *count, int *iters,
-                       unsigned char *ended, double *cur, double *gram, double *member, double *sums)
+/* Orders seed indices by the bytes of a d-wide row of `base` (qsort_r: runs may call this concurrently). */
+typedef struct row_order {
+    const void *base;
+    size_t width; /* bytes per row */
+} row_order;
+
+static int cmp_row_bytes(const void *a, const void *b, void *ctx)
+{
+    const row_order *o = ctx;
+    const unsigned char *base = o->base;
+    return memcmp(base + *(const size_t *)a * o->width, base + *(const size_t *)b * o->width, o->width);
+}
+
+/* Work buffers of the dense walk, sized for a block of blk seeds and for all ns seeds. */
+typedef struct dense_buf {
+    size_t blk;
+    double *cur, *gram, *member; /* blk x d, blk x n, blk x n */
+    double *sums;                /* ns x d: the row sums of each distinct mean's members */
+    unsigned char *bits;         /* ns x ceil(n/8): each distinct mean's members as a bitset */
+    int *cnt;                    /* ns */
+    size_t *order, *rep;         /* ns */
+} dense_buf;
+
+/* One step of the dense walk for the seeds sel[0..nd) (their reach covers much of the data), the same step
+ * as walk_seed's without a candidate list. Seeds whose means are bitwise equal are stepped once; for each
+ * distinct mean one GEMM against all rows gives its members (rows within bandwidth), a second GEMM of the
+ * 0/1 membership matrix with the rows their sums; means with the same member set then share one sum, so
+ * seeds that reach the same set have equal means from there on (as the scan's sums in index order would).
+ * Updates means/count/iters and marks ended seeds SEED_DONE in `state`. */
+static void dense_step(const ms_walk *w, size_t *sel, size_t nd, double *means, int *count, int *iters,
+                       unsigned char *state, unsigned char done_state, dense_buf *B)
 {
     const fc_mat *X = w->X;
-    size_t n = X->rows, d = X->cols;
-    for (size_t i = 0; i < nb; i++)
-        memcpy(cur + i * d, means + sel[i] * d, d * sizeof(double));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)n, (int)d, 1.0, cur, (int)d, X->data, (int)d,
-                0.0, gram, (int)n);
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < nb; i++) {
-        double mn = dot(cur + i * d, cur + i * d, d);
-        const double *g = gram + i * n;
-        double *row = member + i * n;
-        int in = 0;
-        for (size_t j = 0; j < n; j++) {
-            int is_in = mn - 2 * g[j] + w->xn[j] <= w->bw2;
-            row[j] = is_in;
-            in += is_in;
-        }
-        count[sel[i]] = in;
+    size_t n = X->rows, d = X->cols, nbytes = (n + 7) / 8;
+    row_order by_mean = {means, d * sizeof(double)};
+    qsort_r(sel, nd, sizeof *sel, cmp_row_bytes, &by_mean);
+    size_t nu = 0; /* distinct means: B->rep[u] is the seed holding the u-th; seed sel[k] uses B->order[k] */
+    for (size_t k = 0; k < nd; k++) {
+        if (k == 0 || cmp_row_bytes(&sel[k - 1], &sel[k], &by_mean) != 0)
+            B->rep[nu++] = sel[k];
+        B->order[k] = nu - 1;
     }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)d, (int)n, 1.0, member, (int)n, X->data,
-                (int)d, 0.0, sums, (int)d);
-    for (size_t i = 0; i < nb; i++) {
-        size_t s = sel[i];
+    for (size_t u0 = 0; u0 < nu; u0 += B->blk) {
+        size_t nb = nu - u0 < B->blk ? nu - u0 : B->blk;
+        for (size_t i = 0; i < nb; i++)
+            memcpy(B->cur + i * d, means + B->rep[u0 + i] * d, d * sizeof(double));
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)n, (int)d, 1.0, B->cur, (int)d, X->data,
+                    (int)d, 0.0, B->gram, (int)n);
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < nb; i++) {
+            double mn = dot(B->cur + i * d, B->cur + i * d, d);
+            const double *g = B->gram + i * n;
+            double *row = B->member + i * n;
+            unsigned char *bits = B->bits + (u0 + i) * nbytes;
+            memset(bits, 0, nbytes);
+            int in = 0;
+            for (size_t j = 0; j < n; j++) {
+                int is_in = mn - 2 * g[j] + w->xn[j] <= w->bw2;
+                row[j] = is_in;
+                bits[j >> 3] |= (unsigned char)(is_in << (j & 7));
+                in += is_in;
+            }
+            B->cnt[u0 + i] = in;
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)d, (int)n, 1.0, B->member, (int)n,
+                    X->data, (int)d, 0.0, B->sums + u0 * d, (int)d);
+    }
+    /* equal member sets share the first one's sum (u indices reuse B->rep's storage order) */
+    size_t *by_set = B->rep; /* the seeds are no longer needed: reuse as a permutation of 0..nu) */
+    for (size_t u = 0; u < nu; u++)
+        by_set[u] = u;
+    row_order by_bits = {B->bits, nbytes};
+    qsort_r(by_set, nu, sizeof *by_set, cmp_row_bytes, &by_bits);
+    for (size_t k = 1; k < nu; k++)
+        if (cmp_row_bytes(&by_set[k - 1], &by_set[k], &by_bits) == 0) {
+            memcpy(B->sums + by_set[k] * d, B->sums + by_set[k - 1] * d, d * sizeof(double));
+        }
+    for (size_t k = 0; k < nd; k++) {
+        size_t s = sel[k], u = B->order[k];
+        count[s] = B->cnt[u];
         if (count[s] == 0) { /* keep the old mean; the seed is dropped */
-            ended[i] = 1;
+            state[s] = done_state;
             continue;
         }
         double *m = means + s * d, sh = 0;
         for (size_t t = 0; t < d; t++) {
-            double v = sums[i * d + t] / (double)count[s];
+            double v = B->sums[u * d + t] / (double)count[s];
             sh += (v - m[t]) * (v - m[t]);
             m[t] = v;
         }
         if (sqrt(sh) < w->stop || iters[s] == w->max_iter)
-            ended[i] = 1;
+            state[s] = done_state;
         else
             iters[s]++;
     }
@@ -318,13 +368,16 @@ static int walk_seeds(const ms_walk *w, const double *seeds, const fc_neighbors 
     size_t blk = ((size_t)1 << 22) / (n ? n : 1);
     blk = blk < 8 ? 8 : blk > 256 ? 256 : blk;
     int *iters = fc_calloc(ns, sizeof(int));
-    unsigned char *state = fc_malloc(ns, 1), *ended = fc_malloc(blk, 1);
+    unsigned char *state = fc_malloc(ns, 1);
     size_t *sel = fc_malloc(ns, sizeof(size_t));
-    double *cur = fc_malloc(blk * d, sizeof(double)), *sums = fc_malloc(blk * d, sizeof(double));
-    double *gram = fc_malloc(blk * n, sizeof(double)), *member = fc_malloc(blk * n, sizeof(double));
+    double *cur = fc_malloc(blk * d, sizeof(double)), *gram = fc_malloc(blk * n, sizeof(double));
     int *lists = fc_malloc(blk * n, sizeof(int));
+    dense_buf dense = {blk, cur, gram, fc_malloc(blk * n, sizeof(double)), fc_malloc(ns * d, sizeof(double)),
+                       fc_malloc(ns, (n + 7) / 8), fc_malloc(ns, sizeof(int)), fc_malloc(ns, sizeof(size_t)),
+                       fc_malloc(ns, sizeof(size_t))};
     int rc = FC_OK;
-    if (!iters || !state || !ended || !sel || !cur || !sums || !gram || !member || !lists) {
+    if (!iters || !state || !sel || !cur || !gram || !lists || !dense.member || !dense.sums || !dense.bits ||
+        !dense.cnt || !dense.order || !dense.rep) {
         rc = FC_ENOMEM;
         goto out;
     }
@@ -393,26 +446,22 @@ static int walk_seeds(const ms_walk *w, const double *seeds, const fc_neighbors 
             }
         }
         /* one dense step for the seeds that were dense at the start of this round */
-        for (size_t b0 = 0; b0 < ndense; b0 += blk) {
-            size_t nb = ndense - b0 < blk ? ndense - b0 : blk;
-            const size_t *bs = sel + npaused + b0;
-            memset(ended, 0, nb);
-            dense_step(w, bs, nb, means, count, iters, ended, cur, gram, member, sums);
-            for (size_t i = 0; i < nb; i++)
-                if (ended[i])
-                    state[bs[i]] = SEED_DONE;
-        }
+        if (ndense > 0)
+            dense_step(w, sel + npaused, ndense, means, count, iters, state, SEED_DONE, &dense);
     }
 out:
     free(iters);
     free(state);
-    free(ended);
     free(sel);
     free(cur);
-    free(sums);
     free(gram);
-    free(member);
     free(lists);
+    free(dense.member);
+    free(dense.sums);
+    free(dense.bits);
+    free(dense.cnt);
+    free(dense.order);
+    free(dense.rep);
     return rc;
 }
 
