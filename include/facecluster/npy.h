@@ -1,9 +1,10 @@
 /* npy.h — read and write NumPy .npy arrays (format versions 1.0–3.0).
  *
  * Contract:
- *  - fc_npy_read_matrix accepts 1-D or 2-D arrays of float32, float64, int32 or int64, little- or
- *    big-endian, C order (Fortran order is transposed on load); the result is an owned fc_mat of doubles
- *    (a 1-D array becomes N×1). Any other layout is FC_EFORMAT with a message naming the file.
+ *  - fc_npy_read_matrix accepts 2-D arrays of float32, float64, int32 or int64, little- or big-endian,
+ *    C order (Fortran order is transposed on load); the result is an owned fc_mat of doubles. The header's
+ *    shape must match the file's data size exactly (checked before allocating). Anything else (1-D or
+ *    3-D arrays, other dtypes, truncated or padded files) is FC_EFORMAT with a message naming the file.
  *  - The writers produce little-endian C-order version 1.0 files that numpy.load reads.
  */
 #ifndef FACECLUSTER_NPY_H

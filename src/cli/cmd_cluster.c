@@ -21,7 +21,7 @@ static void usage(void)
     for (size_t i = 0; i < n; i++)
         printf("  %-14s %s%s\n", m[i].name, m[i].summary, m[i].needs_k ? " [K]" : "");
     printf("\noptions:\n"
-           "  --emb FILE              embeddings (.npy, N x D)\n"
+           "  --emb FILE              embeddings: .npy (N x D) or a face store .db (see embed)\n"
            "  --method NAME           one of the methods above\n"
            "  -o, --output FILE       labels file ('-' = stdout; default stdout)\n"
            "  --k K                   clusters for [K] methods (default: estimated)\n"
@@ -32,7 +32,7 @@ static void usage(void)
            "  --no-cluster-all        mean-shift: points farther than bandwidth from every centre get -1\n"
            "  --linkage L             agglomerative: ward (default), complete, average, single\n"
            "  --distance-threshold X  agglomerative: cut where merge distance >= X instead of at K\n"
-           "  --affinity A            spectral: rbf (default) or nearest_neighbors\n"
+           "  --affinity A            spectral: rbf (default) or nearest_neighbors (alias knn)\n"
            "  --gamma X               spectral rbf: exp(-gamma d^2) (1.0)\n"
            "  --n-neighbors N         spectral nearest_neighbors / eigengap K estimator (10)\n"
            "  --min-cluster-size N    hdbscan (5); hdbscan's --min-samples defaults to it\n"
@@ -113,9 +113,9 @@ int cmd_cluster(int argc, char **argv)
         case O_TIME: timed = 1; break;
         case O_AFF:
             if (!strcmp(optarg, "rbf")) p.affinity = FC_AFFINITY_RBF;
-            else if (!strcmp(optarg, "nearest_neighbors")) p.affinity = FC_AFFINITY_KNN;
+            else if (!strcmp(optarg, "nearest_neighbors") || !strcmp(optarg, "knn")) p.affinity = FC_AFFINITY_KNN;
             else {
-                cli_error(cmd, "--affinity expects rbf or nearest_neighbors, got '%s'", optarg);
+                cli_error(cmd, "--affinity expects rbf or nearest_neighbors (knn), got '%s'", optarg);
                 return EXIT_USAGE;
             }
             break;

@@ -12,7 +12,7 @@
 
 static void usage(void)
 {
-    printf("usage: facecluster lfw-verify --db faces.db --pairs pairs.txt [--flip] [--model NAME]\n\n"
+    printf("usage: facecluster lfw-verify --db faces.db --pairs pairs.txt [--flip] [--center] [--model NAME]\n\n"
            "LFW verification (View 2): for each of the 10 folds, the squared-L2 distance threshold that is best\n"
            "on the other 9 folds decides same/different on the fold; prints the mean accuracy +- std over folds.\n"
            "Each photo is represented by its largest face; pairs whose photo has no face count as errors.\n"

@@ -3,6 +3,7 @@
 #include "facecluster/npy.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,11 @@ static int parse_header(const char *path, const char *h, elem_type *type, int *s
     if (!d || !(d = strchr(d + 7, '\'')))
         return fc_fail(FC_EFORMAT, "%s: .npy header has no 'descr'", path);
     d++;
+    size_t dlen = strcspn(d, "'");
     char order = d[0], kind = d[1];
     int bytes = atoi(d + 2);
     if (order != '<' && order != '>' && order != '|' && order != '=')
-        return fc_fail(FC_EFORMAT, "%s: unsupported .npy dtype '%.6s'", path, d);
+        return fc_fail(FC_EFORMAT, "%s: unsupported .npy dtype '%.*s'", path, (int)(dlen < 16 ? dlen : 16), d);
     if (kind == 'f' && bytes == 4)
         *type = T_F32;
     else if (kind == 'f' && bytes == 8)
@@ -30,8 +32,8 @@ static int parse_header(const char *path, const char *h, elem_type *type, int *s
     else if (kind == 'i' && bytes == 8)
         *type = T_I64;
     else
-        return fc_fail(FC_EFORMAT, "%s: unsupported .npy dtype '%.6s' (need float32, float64, int32 or int64)",
-                       path, d - 1);
+        return fc_fail(FC_EFORMAT, "%s: unsupported .npy dtype '%.*s' (need float32, float64, int32 or int64)",
+                       path, (int)(dlen < 16 ? dlen : 16), d);
     *swap = (order == '>');
     const char *f = strstr(h, "'fortran_order'");
     if (!f)
@@ -50,6 +52,8 @@ static int parse_header(const char *path, const char *h, elem_type *type, int *s
             s++;
         if (*s == ')')
             break;
+        if (*s == '-')
+            return fc_fail(FC_EFORMAT, "%s: bad .npy shape (negative dimension)", path);
         char *end;
         errno = 0;
         unsigned long long v = strtoull(s, &end, 10);
@@ -62,8 +66,9 @@ static int parse_header(const char *path, const char *h, elem_type *type, int *s
     }
     if (*ndim == 0)
         return fc_fail(FC_EFORMAT, "%s: .npy array is a scalar, expected N x D", path);
-    if (*ndim == 1)
-        shape[1] = 1;
+    if (*ndim == 1) /* an embedding matrix is N x D; a lone vector is more likely a mistake than D = 1 */
+        return fc_fail(FC_EFORMAT, "%s: .npy array is 1-D (shape (%zu,)); expected an N x D matrix "
+                                   "(save one row as shape (1, D))", path, shape[0]);
     return FC_OK;
 }
 
@@ -122,15 +127,31 @@ int fc_npy_read_matrix(const char *path, fc_mat *out)
         goto truncated;
     header[hlen] = 0;
     elem_type type = T_F64;
-    int swap, fortran, ndim;
+    int swap = 0, fortran = 0, ndim = 0;
     size_t shape[2];
     if ((rc = parse_header(path, header, &type, &swap, &fortran, shape, &ndim)))
         goto done;
     size_t width = (type == T_F32 || type == T_I32) ? 4 : 8;
     size_t count = shape[0] * shape[1];
-    if (shape[1] && count / shape[1] != shape[0]) {
-        rc = fc_fail(FC_EFORMAT, "%s: .npy shape overflows", path);
+    if (shape[1] && (count / shape[1] != shape[0] || count > SIZE_MAX / width)) {
+        rc = fc_fail(FC_EFORMAT, "%s: .npy shape (%zu, %zu) is too large", path, shape[0], shape[1]);
         goto done;
+    }
+    /* the header's shape must match the data that follows it, before anything is allocated from it */
+    long data_at = ftell(fp);
+    if (data_at >= 0 && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
+        unsigned long long have = (unsigned long long)st.st_size - (unsigned long long)data_at;
+        unsigned long long need = (unsigned long long)count * width;
+        if (have < need) {
+            rc = fc_fail(FC_EFORMAT, "%s: .npy file is truncated (shape (%zu, %zu) needs %llu bytes of data, the "
+                                     "file holds %llu)", path, shape[0], shape[1], need, have);
+            goto done;
+        }
+        if (have > need) {
+            rc = fc_fail(FC_EFORMAT, "%s: .npy file holds more data than its shape (%zu, %zu) describes (%llu bytes, "
+                                     "expected %llu)", path, shape[0], shape[1], have, need);
+            goto done;
+        }
     }
     raw = fc_malloc(count ? count : 1, width);
     if (!raw) {

@@ -45,7 +45,26 @@ typedef struct file_ent {
 typedef struct file_list {
     file_ent *v;
     size_t n, cap;
+    struct dir_id { dev_t dev; ino_t ino; } *seen; /* folders walked so far: a link back is not walked again */
+    size_t nseen, capseen;
 } file_list;
+
+/* 1 when folder `st` was walked before (a symbolic link loop, or two links to one folder), else records it. */
+static int seen_before(file_list *fl, const struct stat *st)
+{
+    for (size_t i = 0; i < fl->nseen; i++)
+        if (fl->seen[i].dev == st->st_dev && fl->seen[i].ino == st->st_ino)
+            return 1;
+    if (fl->nseen == fl->capseen) {
+        size_t cap = fl->capseen ? 2 * fl->capseen : 64;
+        struct dir_id *t = realloc(fl->seen, cap * sizeof *t);
+        if (!t)
+            return 0; /* out of memory: walk it; at worst a file is listed twice */
+        fl->seen = t, fl->capseen = cap;
+    }
+    fl->seen[fl->nseen++] = (struct dir_id){st->st_dev, st->st_ino};
+    return 0;
+}
 
 static int ignored_name(const char *name)
 {
@@ -63,6 +82,12 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 static int walk(const char *dir, const char *rel, int di, file_list *fl)
 {
+    struct stat self;
+    if (stat(dir, &self) == 0 && seen_before(fl, &self)) {
+        fc_warn("%s: not scanned again: it is a folder already scanned (a symbolic link loop or a second link)",
+                dir);
+        return FC_OK;
+    }
     DIR *d = opendir(dir);
     if (!d) return fc_fail(FC_EIO, "%s: cannot read the folder: %s", dir, strerror(errno));
     char **names = NULL;
@@ -321,6 +346,16 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
     int rc = FC_OK;
     regex_t re;
     int have_re = 0;
+    int missing = 0;
+    for (int i = 0; i < o->ndirs; i++) {
+        struct stat st;
+        missing += stat(o->dirs[i], &st) != 0;
+    }
+    if (o->ndirs > 0 && missing == o->ndirs) { /* nothing to work on: a start-up error, not a per-photo one */
+        struct stat st;
+        stat(o->dirs[0], &st);
+        return fc_fail(FC_EIO, "%s: %s", o->dirs[0], strerror(errno));
+    }
     if (o->label_mode == FC_LABEL_PATTERN) {
         char *tr = translate_regex(o->pattern ? o->pattern : "");
         int e = regcomp(&re, tr, REG_EXTENDED);
@@ -335,11 +370,11 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
     file_list fl = {0};
     for (int i = 0; i < o->ndirs && !rc; i++) {
         struct stat st;
-        if (stat(o->dirs[i], &st) != 0) {
-            rc = fc_fail(FC_EIO, "%s: %s", o->dirs[i], strerror(errno));
-        } else if (S_ISDIR(st.st_mode)) {
+        if (stat(o->dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             rc = walk(o->dirs[i], "", i, &fl);
-        } else { /* a single file given directly */
+        } else { /* a single file given directly; a missing one fails like any unreadable photo, the rest go on */
+            if (stat(o->dirs[i], &st) != 0)
+                st.st_size = -1, st.st_mtim.tv_sec = -1, st.st_mtim.tv_nsec = 0;
             if (fl.n == fl.cap) {
                 fl.cap = fl.cap ? 2 * fl.cap : 16;
                 fl.v = realloc(fl.v, sizeof *fl.v * fl.cap);
@@ -490,6 +525,7 @@ int fc_embed_run(const fc_embed_opts *o, fc_embed_summary *sum)
     for (size_t i = 0; i < fl.n; i++) free(abs[i]), free(fl.v[i].path), free(fl.v[i].rel), free(fl.v[i].label);
     free(abs);
     free(fl.v);
+    free(fl.seen);
     for (int i = 0; i < T && dets; i++) fc_mtcnn_free(dets[i]);
     free(dets);
     for (int i = 0; i < T && embs; i++) fc_embedder_free(embs[i]);

@@ -86,6 +86,45 @@ static void test_npy_malformed(void)
     CHECK(fc_npy_read_matrix(tmp("complex.npy"), &m) == FC_EFORMAT);
 }
 
+/* Writes a version-1.0 .npy with the given header dict and `data_bytes` zero bytes of data. */
+static void write_npy_raw(const char *path, const char *dict, size_t data_bytes)
+{
+    unsigned char buf[512] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    size_t hl = strlen(dict);
+    buf[8] = (unsigned char)hl;
+    memcpy(buf + 10, dict, hl);
+    FILE *fp = fopen(path, "wb");
+    fwrite(buf, 1, 10 + hl, fp);
+    for (size_t i = 0; i < data_bytes; i++)
+        fputc(0, fp);
+    fclose(fp);
+}
+
+/* Headers that disagree with the data or describe something other than an N x D matrix (found by a
+ * newcomer's break-it pass: each was loaded, mis-loaded or mis-reported before). */
+static void test_npy_header_checks(void)
+{
+    fc_mat m;
+    write_npy_raw(tmp("oned.npy"), "{'descr': '<f4', 'fortran_order': False, 'shape': (192,), }", 192 * 4);
+    CHECK(fc_npy_read_matrix(tmp("oned.npy"), &m) == FC_EFORMAT);
+    CHECK(strstr(fc_last_error(), "oned.npy") && strstr(fc_last_error(), "1-D"));
+    write_npy_raw(tmp("huge.npy"), "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 192), }", 4096);
+    CHECK(fc_npy_read_matrix(tmp("huge.npy"), &m) == FC_EFORMAT);
+    CHECK(strstr(fc_last_error(), "huge.npy") && strstr(fc_last_error(), "truncated"));
+    write_npy_raw(tmp("short_hdr.npy"), "{'descr': '<f4', 'fortran_order': False, 'shape': (40, 2), }", 79 * 2 * 4);
+    CHECK(fc_npy_read_matrix(tmp("short_hdr.npy"), &m) == FC_EFORMAT);
+    CHECK(strstr(fc_last_error(), "short_hdr.npy") && strstr(fc_last_error(), "more data"));
+    write_npy_raw(tmp("neg.npy"), "{'descr': '<f4', 'fortran_order': False, 'shape': (-5, 2), }", 40);
+    CHECK(fc_npy_read_matrix(tmp("neg.npy"), &m) == FC_EFORMAT);
+    CHECK(strstr(fc_last_error(), "neg.npy") && strstr(fc_last_error(), "bad .npy shape"));
+    write_npy_raw(tmp("f16.npy"), "{'descr': '<f2', 'fortran_order': False, 'shape': (2, 2), }", 8);
+    CHECK(fc_npy_read_matrix(tmp("f16.npy"), &m) == FC_EFORMAT);
+    CHECK(strstr(fc_last_error(), "dtype '<f2' (need") != NULL);
+    write_npy_raw(tmp("ok.npy"), "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", 24);
+    CHECK(fc_npy_read_matrix(tmp("ok.npy"), &m) == 0 && m.rows == 3 && m.cols == 2);
+    fc_mat_free(&m);
+}
+
 static void test_truth_file(void)
 {
     write_bytes(tmp("t.txt"), "bob\nalice\nbob\r\ncarol\n\n", 22);
@@ -162,6 +201,7 @@ int main(void)
     RUN(test_npy_roundtrip);
     RUN(test_npy_fortran_and_bigendian);
     RUN(test_npy_malformed);
+    RUN(test_npy_header_checks);
     RUN(test_truth_file);
     RUN(test_pred_roundtrip);
     RUN(test_rng);
