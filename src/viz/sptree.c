@@ -8,7 +8,7 @@
 
 enum { MAX_DEPTH = 48 };
 
-static int new_node(fc_qtree *t, double cx, double cy, double hw)
+static int new_node(fc_qtree *t, double cx, double cy, double hw, double hh)
 {
     if (t->n_nodes == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
@@ -23,6 +23,7 @@ static int new_node(fc_qtree *t, double cx, double cy, double hw)
     q->cx = cx;
     q->cy = cy;
     q->hw = hw;
+    q->hh = hh;
     q->child = -1;
     return (int)t->n_nodes++;
 }
@@ -32,11 +33,11 @@ static int quadrant(const fc_qnode *q, double x, double y) { return (x >= q->cx)
 /* Splits leaf `id` into 4 children and moves its point(s) into the right child. */
 static int split(fc_qtree *t, int id)
 {
-    double hw = t->nodes[id].hw / 2;
+    double hw = t->nodes[id].hw / 2, hh = t->nodes[id].hh / 2;
     int first = -1;
     for (int c = 0; c < 4; c++) {
-        double cx = t->nodes[id].cx + ((c & 1) ? hw : -hw), cy = t->nodes[id].cy + ((c & 2) ? hw : -hw);
-        int k = new_node(t, cx, cy, hw);
+        double cx = t->nodes[id].cx + ((c & 1) ? hw : -hw), cy = t->nodes[id].cy + ((c & 2) ? hh : -hh);
+        int k = new_node(t, cx, cy, hw, hh);
         if (k < 0)
             return -1;
         if (c == 0)
@@ -59,7 +60,7 @@ static int insert(fc_qtree *t, double x, double y)
     for (int depth = 0;; depth++) {
         fc_qnode *q = &t->nodes[id];
         if (q->child < 0) {
-            if (q->count == 0 || (q->px == x && q->py == y) || depth >= MAX_DEPTH) {
+            if (q->count == 0 || (fabs(q->px - x) <= FC_QTREE_DUP && fabs(q->py - y) <= FC_QTREE_DUP) || depth >= MAX_DEPTH) {
                 if (q->count == 0) {
                     q->px = x;
                     q->py = y;
@@ -89,9 +90,12 @@ int fc_qtree_build(fc_qtree *t, const double *y, size_t n)
             lo[d] = fmin(lo[d], y[2 * i + d]);
             hi[d] = fmax(hi[d], y[2 * i + d]);
         }
-    double hw = fmax(hi[0] - lo[0], hi[1] - lo[1]) / 2;
+    /* the root is the data's bounding box, not a square around it (as scikit-learn's quad tree): cells
+     * follow the map's aspect ratio, and the Barnes-Hut test uses each cell's longer side */
+    double hw = (hi[0] - lo[0]) / 2, hh = (hi[1] - lo[1]) / 2;
     hw = hw * (1 + 1e-6) + 1e-12;
-    if (new_node(t, (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, hw) < 0)
+    hh = hh * (1 + 1e-6) + 1e-12;
+    if (new_node(t, (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, hw, hh) < 0)
         goto oom;
     for (size_t i = 0; i < n; i++)
         if (insert(t, y[2 * i], y[2 * i + 1]))
@@ -104,8 +108,8 @@ int fc_qtree_build(fc_qtree *t, const double *y, size_t n)
         fc_qcell *c = &t->cells[k];
         c->count = q->count;
         c->child = q->child;
-        c->w2 = 4 * q->hw * q->hw;
-        if (q->child < 0) { /* duplicates share one position: no rounding from averaging */
+        c->w2 = 4 * fmax(q->hw, q->hh) * fmax(q->hw, q->hh);
+        if (q->child < 0) { /* a leaf stands at its first point, duplicates included */
             c->mx = q->px;
             c->my = q->py;
         } else if (q->count) {
@@ -143,8 +147,8 @@ double fc_qtree_repulsion(const fc_qtree *t, const double *y, double theta, doub
         double dx = y[0] - q->mx, dy = y[1] - q->my, d2 = dx * dx + dy * dy;
         if (q->child < 0 || q->w2 < theta2 * d2) {
             double cnt = q->count;
-            if (q->child < 0 && d2 == 0)
-                cnt -= 1; /* the query point itself */
+            if (q->child < 0 && fabs(dx) <= FC_QTREE_DUP && fabs(dy) <= FC_QTREE_DUP)
+                continue; /* y's own leaf: y and its duplicates (see sptree.h) */
             if (cnt <= 0)
                 continue;
             double qz = 1.0 / (1.0 + d2);
