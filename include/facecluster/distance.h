@@ -6,7 +6,11 @@
  *    formula scikit-learn's euclidean_distances uses, so thresholds behave alike.
  *  - fc_row_sqnorms fills norms[i] = |xi|².
  *  - fc_sqdist_block writes the (i1-i0)×(j1-j0) block of squared distances, row-major, into out.
- *    `norms` may be NULL (then computed on the fly). Call it from one thread; it lets BLAS thread.
+ *    `norms` may be NULL (then computed on the fly). Called outside a parallel region it splits the work
+ *    across the OpenMP threads with BLAS single-threaded (parallel.h), so its last bits may change with
+ *    the thread count; inside one it runs on the calling thread. fc_sqdist_block_serial is one plain BLAS
+ *    call on the calling thread (BLAS threads as they are set) for results that must not depend on the
+ *    OpenMP thread count (t-SNE).
  *  - fc_radius_neighbors lists, for every row, the rows within distance `radius` (itself included),
  *    as a CSR structure (offsets of length N+1, indices sorted ascending); memory is O(N·p + edges).
  *    The lists are exactly those of the double formula above with a left-to-right dot product
@@ -27,6 +31,8 @@
 void fc_row_sqnorms(const fc_mat *X, double *norms);
 void fc_sqdist_block(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1,
                      double *out);
+void fc_sqdist_block_serial(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1,
+                            double *out);
 
 typedef struct fc_neighbors {
     size_t n;

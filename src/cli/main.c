@@ -1,6 +1,7 @@
 /* main.c — the facecluster program: dispatches to one subcommand per file (cmd_*.c). */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "facecluster/parallel.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,10 @@ static void usage(FILE *fp)
 
 int main(int argc, char **argv)
 {
+    /* BLAS single-threaded for the whole run, its idle workers (spinning since the library loaded) parked:
+     * parallelism comes from OpenMP, and the few calls only BLAS can spread raise it themselves
+     * (parallel.h). */
+    fc_blas_serial_begin();
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

@@ -1,6 +1,7 @@
 /* distance.c — blocked Euclidean distances through BLAS and the k-th smallest of a row (see distance.h);
  * the radius-neighbour lists are in radius_neighbors.c. */
 #include "facecluster/distance.h"
+#include "facecluster/parallel.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -18,14 +19,19 @@ void fc_row_sqnorms(const fc_mat *X, double *norms)
     }
 }
 
-void fc_sqdist_block(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1,
-                     double *out)
+static void sqdist_block(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1,
+                         double *out, int split)
 {
     size_t m = i1 - i0, n = j1 - j0, d = X->cols;
     if (!m || !n)
         return;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)d, -2.0, fc_mat_row(X, i0),
-                (int)d, fc_mat_row(X, j0), (int)d, 0.0, out, (int)n);
+    if (split)
+        fc_par_dgemm(CblasTrans, (int)m, (int)n, (int)d, -2.0, fc_mat_row(X, i0), (int)d, fc_mat_row(X, j0), (int)d,
+                     0.0, out, (int)n);
+    else
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)d, -2.0, fc_mat_row(X, i0),
+                    (int)d, fc_mat_row(X, j0), (int)d, 0.0, out, (int)n);
+#pragma omp parallel for schedule(static) if (split && m * n * (norms ? 1 : d) >= 65536)
     for (size_t a = 0; a < m; a++) {
         const double *xa = fc_mat_row(X, i0 + a);
         double na = 0;
@@ -50,6 +56,17 @@ void fc_sqdist_block(const fc_mat *X, const double *norms, size_t i0, size_t i1,
         if (i0 + a >= j0 && i0 + a < j1)
             out[a * n + (i0 + a - j0)] = 0;
     }
+}
+
+void fc_sqdist_block(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1, double *out)
+{
+    sqdist_block(X, norms, i0, i1, j0, j1, out, 1);
+}
+
+void fc_sqdist_block_serial(const fc_mat *X, const double *norms, size_t i0, size_t i1, size_t j0, size_t j1,
+                            double *out)
+{
+    sqdist_block(X, norms, i0, i1, j0, j1, out, 0);
 }
 
 void fc_neighbors_free(fc_neighbors *nb)

@@ -11,6 +11,7 @@
  *   finer grid between the best value's neighbours; the K with the highest silhouette wins.
  */
 #include "facecluster/estimate_k.h"
+#include "facecluster/parallel.h"
 #include "facecluster/cluster_more.h"
 #include "facecluster/distance.h"
 
@@ -42,7 +43,7 @@ int fc_k_estimator_parse(const char *name)
     return -1;
 }
 
-int fc_silhouette_score(const fc_mat *X, const int *labels, double *score)
+static int silhouette_score_impl(const fc_mat *X, const int *labels, double *score)
 {
     size_t n = X->rows, block = 256;
     int mn = 0, mx = -1;
@@ -238,5 +239,13 @@ int fc_estimate_k(const fc_mat *X, const fc_cluster_params *p, int *k)
         *k = 1;
     if (!rc && (size_t)*k > X->rows)
         *k = (int)X->rows;
+    return rc;
+}
+
+int fc_silhouette_score(const fc_mat *X, const int *labels, double *score)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = silhouette_score_impl(X, labels, score);
+    fc_blas_serial_end(blas);
     return rc;
 }

@@ -3,6 +3,7 @@
  * computed block by block (never the whole N×N matrix) and merged with a union-find, so memory is
  * O(N·block). */
 #include "facecluster/cluster_more.h"
+#include "facecluster/parallel.h"
 #include "facecluster/distance.h"
 #include "facecluster/labels.h"
 
@@ -18,7 +19,7 @@ static int uf_find(int *parent, int x)
     return x;
 }
 
-int fc_graph_cc(const fc_mat *X, const fc_cluster_params *p, int *labels)
+static int graph_cc_impl(const fc_mat *X, const fc_cluster_params *p, int *labels)
 {
     size_t n = X->rows, block = 256;
     if (p->threshold < 0 || isnan(p->threshold))
@@ -27,8 +28,9 @@ int fc_graph_cc(const fc_mat *X, const fc_cluster_params *p, int *labels)
     int *parent = fc_malloc(n, sizeof(int));
     double *norms = fc_malloc(n, sizeof(double));
     double *buf = fc_malloc(block * (n ? n : 1), sizeof(double));
-    if (!parent || !norms || !buf) {
-        free(parent), free(norms), free(buf);
+    size_t *cnt = fc_malloc(block, sizeof(size_t));
+    if (!parent || !norms || !buf || !cnt) {
+        free(parent), free(norms), free(buf), free(cnt);
         return fc_fail(FC_ENOMEM, "graph: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
@@ -39,18 +41,36 @@ int fc_graph_cc(const fc_mat *X, const fc_cluster_params *p, int *labels)
         /* only j > i is needed: the upper triangle of this block row */
         fc_sqdist_block(X, norms, i0, i1, i0, n, buf);
         size_t w = n - i0;
-        for (size_t a = 0; a < i1 - i0; a++)
+        /* the scan in parallel: each row's partners overwrite the front of its own row (the write position
+         * never passes the read position), then the unions in row order on one thread */
+#pragma omp parallel for schedule(dynamic, 16)
+        for (size_t a = 0; a < i1 - i0; a++) {
+            double *row = buf + a * w;
+            size_t hits = 0;
             for (size_t b = a + 1; b < w; b++)
-                if (buf[a * w + b] < t2) {
-                    int ra = uf_find(parent, (int)(i0 + a)), rb = uf_find(parent, (int)(i0 + b));
-                    if (ra != rb)
-                        parent[ra > rb ? ra : rb] = ra < rb ? ra : rb;
-                }
+                if (row[b] < t2)
+                    row[hits++] = (double)b;
+            cnt[a] = hits;
+        }
+        for (size_t a = 0; a < i1 - i0; a++)
+            for (size_t h = 0; h < cnt[a]; h++) {
+                int ra = uf_find(parent, (int)(i0 + a)), rb = uf_find(parent, (int)(i0 + (size_t)buf[a * w + h]));
+                if (ra != rb)
+                    parent[ra > rb ? ra : rb] = ra < rb ? ra : rb;
+            }
     }
     for (size_t i = 0; i < n; i++)
         labels[i] = uf_find(parent, (int)i);
-    free(parent), free(norms), free(buf);
+    free(parent), free(norms), free(buf), free(cnt);
     if (fc_labels_canonical(labels, n) < 0)
         return fc_fail(FC_ENOMEM, "graph: out of memory relabelling");
     return FC_OK;
+}
+
+int fc_graph_cc(const fc_mat *X, const fc_cluster_params *p, int *labels)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = graph_cc_impl(X, p, labels);
+    fc_blas_serial_end(blas);
+    return rc;
 }

@@ -15,8 +15,9 @@
 #include "facecluster/cluster_more.h"
 #include "facecluster/distance.h"
 
-#include <cblas.h>
+#include "facecluster/parallel.h"
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,7 @@ static int core_distances(const fc_mat *X, const double *norms, int min_samples,
     for (size_t i0 = 0; i0 < n; i0 += block) {
         size_t i1 = i0 + block < n ? i0 + block : n;
         fc_sqdist_block(X, norms, i0, i1, 0, n, buf);
+#pragma omp parallel for schedule(static)
         for (size_t a = 0; a < i1 - i0; a++)
             core[i0 + a] = sqrt(fc_kth_smallest(buf + a * n, n, (size_t)min_samples - 1));
     }
@@ -50,45 +52,69 @@ static int core_distances(const fc_mat *X, const double *norms, int min_samples,
 static int prim_mst(const fc_mat *X, const double *norms, const double *core, edge *mst)
 {
     size_t n = X->rows, d = X->cols;
+    int nt = omp_get_max_threads();
+    if ((size_t)nt * 256 > n) /* below ~256 rows a thread the barriers cost more than the rows */
+        nt = (int)(n / 256) > 1 ? (int)(n / 256) : 1;
     double *best = fc_malloc(n, sizeof(double)), *dots = fc_malloc(n, sizeof(double));
+    double *part_w = fc_malloc((size_t)nt, sizeof(double));
+    size_t *part_j = fc_malloc((size_t)nt, sizeof(size_t));
     int *from = fc_malloc(n, sizeof(int));
     char *in = fc_calloc(n, 1);
-    if (!best || !dots || !from || !in) {
-        free(best), free(dots), free(from), free(in);
+    if (!best || !dots || !from || !in || !part_w || !part_j) {
+        free(best), free(dots), free(from), free(in), free(part_w), free(part_j);
         return FC_ENOMEM;
     }
     for (size_t i = 0; i < n; i++)
         best[i] = INFINITY, from[i] = -1;
     size_t cur = 0;
     in[0] = 1;
-    for (size_t e = 0; e + 1 < n; e++) {
-        /* distances from the vertex that just joined to all rows: one BLAS gemv */
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, X->data, (int)d, fc_mat_row(X, cur), 1,
-                    0.0, dots, 1);
-        size_t next = n;
-        double nextw = INFINITY;
-        for (size_t j = 0; j < n; j++) {
-            if (in[j])
-                continue;
-            double d2 = norms[cur] + norms[j] - 2 * dots[j];
-            double dist = d2 > 0 ? sqrt(d2) : 0;
-            double m = dist;
-            if (core[cur] > m)
-                m = core[cur];
-            if (core[j] > m)
-                m = core[j];
-            if (m < best[j])
-                best[j] = m, from[j] = (int)cur;
-            if (best[j] < nextw || next == n)
-                nextw = best[j], next = j;
+    /* One parallel region for the whole tree: each thread owns a fixed range of rows, computes their
+     * distances to the vertex that just joined (a single-threaded gemv), updates their best edges and
+     * proposes its nearest outside row; one thread then takes the first of the minima, as the sequential
+     * scan in row order would. */
+#pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num(), tn = omp_get_num_threads();
+        size_t lo = n * (size_t)t / (size_t)tn, hi = n * (size_t)(t + 1) / (size_t)tn;
+        for (size_t e = 0; e + 1 < n; e++) {
+            if (hi > lo)
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)(hi - lo), (int)d, 1.0, X->data + lo * d, (int)d,
+                            fc_mat_row(X, cur), 1, 0.0, dots + lo, 1);
+            size_t next = n;
+            double nextw = INFINITY;
+            for (size_t j = lo; j < hi; j++) {
+                if (in[j])
+                    continue;
+                double d2 = norms[cur] + norms[j] - 2 * dots[j];
+                double dist = d2 > 0 ? sqrt(d2) : 0;
+                double m = dist;
+                if (core[cur] > m)
+                    m = core[cur];
+                if (core[j] > m)
+                    m = core[j];
+                if (m < best[j])
+                    best[j] = m, from[j] = (int)cur;
+                if (best[j] < nextw || next == n)
+                    nextw = best[j], next = j;
+            }
+            part_w[t] = nextw;
+            part_j[t] = next;
+#pragma omp barrier
+#pragma omp single
+            {
+                size_t win = n;
+                for (int q = 0; q < tn; q++) /* ranges ascend with q: strict < keeps the first minimum */
+                    if (part_j[q] < n && (win == n || part_w[q] < best[win]))
+                        win = part_j[q];
+                mst[e].a = from[win];
+                mst[e].b = (int)win;
+                mst[e].w = best[win];
+                in[win] = 1;
+                cur = win;
+            }
         }
-        mst[e].a = from[next];
-        mst[e].b = (int)next;
-        mst[e].w = best[next];
-        in[next] = 1;
-        cur = next;
     }
-    free(best), free(dots), free(from), free(in);
+    free(best), free(dots), free(from), free(in), free(part_w), free(part_j);
     return FC_OK;
 }
 
@@ -143,7 +169,7 @@ static void add_leaves(const sltree *t, size_t n, int node, int parent, double l
     }
 }
 
-int fc_hdbscan(const fc_mat *X, const fc_cluster_params *p, int *labels)
+static int hdbscan_impl(const fc_mat *X, const fc_cluster_params *p, int *labels)
 {
     size_t n = X->rows;
     int mcs = p->min_cluster_size;
@@ -271,5 +297,13 @@ done:
         free(node_of), free(relabel), free(stack), free(queue), free(rows), free(stab), free(birth), free(selected);
     if (rc == FC_ENOMEM)
         return fc_fail(FC_ENOMEM, "hdbscan: out of memory for %zu rows", n);
+    return rc;
+}
+
+int fc_hdbscan(const fc_mat *X, const fc_cluster_params *p, int *labels)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = hdbscan_impl(X, p, labels);
+    fc_blas_serial_end(blas);
     return rc;
 }

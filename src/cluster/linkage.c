@@ -3,7 +3,7 @@
 
 #include "facecluster/distance.h"
 
-#include <cblas.h>
+#include "facecluster/parallel.h"
 
 #include <float.h>
 #include <limits.h>
@@ -39,7 +39,7 @@ static void full_distances(const fc_mat *X, double *D)
         return;
     }
     fc_row_sqnorms(X, norms);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)d, -2.0, X->data, (int)d, X->data,
+    fc_par_dgemm(CblasTrans, (int)n, (int)n, (int)d, -2.0, X->data, (int)d, X->data,
                 (int)d, 0.0, D, (int)n);
 #pragma omp parallel for schedule(dynamic, 64)
     for (size_t i = 0; i < n; i++) {

@@ -21,7 +21,7 @@
 #include "facecluster/cluster.h"
 #include "facecluster/distance.h"
 
-#include <cblas.h>
+#include "facecluster/parallel.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +42,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 
-int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth)
+static int estimate_bandwidth_impl(const fc_mat *X, double quantile, double *bandwidth)
 {
     size_t n = X->rows;
     size_t k = (size_t)((double)n * quantile);
@@ -299,7 +299,7 @@ static void dense_step(const ms_walk *w, size_t *sel, size_t nd, double *means, 
         size_t nb = nu - u0 < B->blk ? nu - u0 : B->blk;
         for (size_t i = 0; i < nb; i++)
             memcpy(B->cur + i * d, means + B->rep[u0 + i] * d, d * sizeof(double));
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)n, (int)d, 1.0, B->cur, (int)d, X->data,
+        fc_par_dgemm(CblasTrans, (int)nb, (int)n, (int)d, 1.0, B->cur, (int)d, X->data,
                     (int)d, 0.0, B->gram, (int)n);
 #pragma omp parallel for schedule(static)
         for (size_t i = 0; i < nb; i++) {
@@ -317,7 +317,7 @@ static void dense_step(const ms_walk *w, size_t *sel, size_t nd, double *means, 
             }
             B->cnt[u0 + i] = in;
         }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)d, (int)n, 1.0, B->member, (int)n,
+        fc_par_dgemm(CblasNoTrans, (int)nb, (int)d, (int)n, 1.0, B->member, (int)n,
                     X->data, (int)d, 0.0, B->sums + u0 * d, (int)d);
     }
     /* equal member sets share the first one's sum (u indices reuse B->rep's storage order) */
@@ -421,7 +421,7 @@ static int walk_seeds(const ms_walk *w, const double *seeds, const fc_neighbors 
             size_t nb = npaused - b0 < blk ? npaused - b0 : blk;
             for (size_t i = 0; i < nb; i++)
                 memcpy(cur + i * d, means + sel[b0 + i] * d, d * sizeof(double));
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)n, (int)d, 1.0, cur, (int)d,
+            fc_par_dgemm(CblasTrans, (int)nb, (int)n, (int)d, 1.0, cur, (int)d,
                         X->data, (int)d, 0.0, gram, (int)n);
 #pragma omp parallel
             {
@@ -465,7 +465,7 @@ out:
     return rc;
 }
 
-int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels)
+static int meanshift_impl(const fc_mat *X, const fc_cluster_params *p, int *labels)
 {
     size_t n = X->rows, d = X->cols;
     double bw = p->bandwidth;
@@ -548,7 +548,7 @@ int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels)
     }
     for (size_t a0 = 0; a0 < nc; a0 += blk) {
         size_t a1 = a0 + blk < nc ? a0 + blk : nc;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(a1 - a0), (int)nc, (int)d, 1.0, cm + a0 * d,
+        fc_par_dgemm(CblasTrans, (int)(a1 - a0), (int)nc, (int)d, 1.0, cm + a0 * d,
                     (int)d, cm, (int)d, 0.0, buf, (int)nc);
         for (size_t a = a0; a < a1; a++) {
             if (!uniq[a])
@@ -568,7 +568,7 @@ int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels)
         }
     for (size_t i0 = 0; i0 < n; i0 += blk) {
         size_t i1 = i0 + blk < n ? i0 + blk : n;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)nk, (int)d, 1.0,
+        fc_par_dgemm(CblasTrans, (int)(i1 - i0), (int)nk, (int)d, 1.0,
                     fc_mat_row(X, i0), (int)d, cm, (int)d, 0.0, buf, (int)nk);
 #pragma omp parallel for schedule(static)
         for (size_t i = i0; i < i1; i++) {
@@ -599,5 +599,21 @@ done:
     free(means);
     free(count);
     fc_neighbors_free(&cand);
+    return rc;
+}
+
+int fc_meanshift(const fc_mat *X, const fc_cluster_params *p, int *labels)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = meanshift_impl(X, p, labels);
+    fc_blas_serial_end(blas);
+    return rc;
+}
+
+int fc_estimate_bandwidth(const fc_mat *X, double quantile, double *bandwidth)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = estimate_bandwidth_impl(X, quantile, bandwidth);
+    fc_blas_serial_end(blas);
     return rc;
 }

@@ -11,6 +11,7 @@
  * is no GEMM buffer to write and scan and no second thread pool to wait for.
  */
 #include "facecluster/distance.h"
+#include "facecluster/parallel.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -448,7 +449,19 @@ int fc_radius_neighbors(const fc_mat *X, double radius, int want_dist, fc_neighb
     return fc_radius_neighbors_dims(X, radius, want_dist, 0, out);
 }
 
+static int radius_neighbors(const fc_mat *X, double radius, int want_dist, size_t screen_dims, fc_neighbors *out);
+
+/* The one LAPACK call (the covariance's eigenvectors, D×D) runs single-threaded, so that no OpenBLAS
+ * worker is left spinning beside the screen's OpenMP threads (parallel.h). */
 int fc_radius_neighbors_dims(const fc_mat *X, double radius, int want_dist, size_t screen_dims, fc_neighbors *out)
+{
+    int blas = fc_blas_serial_begin();
+    int rc = radius_neighbors(X, radius, want_dist, screen_dims, out);
+    fc_blas_serial_end(blas);
+    return rc;
+}
+
+static int radius_neighbors(const fc_mat *X, double radius, int want_dist, size_t screen_dims, fc_neighbors *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = X->rows, d = X->cols, ntile = (n + TILE - 1) / TILE;

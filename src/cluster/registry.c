@@ -1,6 +1,7 @@
 /* registry.c — defaults, the method table and fc_cluster_run (see cluster.h). To add a method, declare
  * its run function in cluster.h and add one line to `methods`. */
 #include "facecluster/cluster.h"
+#include "facecluster/parallel.h"
 #include "facecluster/estimate_k.h"
 #include "facecluster/cluster_more.h"
 
@@ -58,7 +59,7 @@ const fc_cluster_method *fc_cluster_find(const char *name)
     return NULL;
 }
 
-int fc_cluster_run(const fc_cluster_method *method, const fc_mat *X, const fc_cluster_params *p, int *labels,
+static int cluster_run_impl(const fc_cluster_method *method, const fc_mat *X, const fc_cluster_params *p, int *labels,
                    int *k_used)
 {
     if (k_used)
@@ -99,4 +100,13 @@ int fc_cluster_check_memory(const char *what, double bytes)
         return 0;
     return fc_fail(FC_ENOMEM, "%s: needs %.2f GB, more than the %.2f GB memory budget", what, bytes / 1e9,
                    budget / 1e9);
+}
+
+int fc_cluster_run(const fc_cluster_method *method, const fc_mat *X, const fc_cluster_params *p, int *labels,
+                   int *k_used)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = cluster_run_impl(method, X, p, labels, k_used);
+    fc_blas_serial_end(blas);
+    return rc;
 }

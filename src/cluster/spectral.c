@@ -9,6 +9,7 @@
  * does not change the partition. Eigenvectors of a repeated eigenvalue may come out as any orthonormal
  * basis of its eigenspace, as with ARPACK; k-means distances do not depend on that choice. */
 #include "facecluster/cluster_more.h"
+#include "facecluster/parallel.h"
 #include "facecluster/distance.h"
 
 #include <lapacke.h>
@@ -56,7 +57,7 @@ static size_t float_rows = FC_SPECTRAL_FLOAT_N;
 
 void fc_spectral_set_float_rows(size_t n) { float_rows = n ? n : FC_SPECTRAL_FLOAT_N; }
 
-int fc_affinity_matrix(const fc_mat *X, const fc_cluster_params *p, fc_mat *A)
+static int affinity_matrix_impl(const fc_mat *X, const fc_cluster_params *p, fc_mat *A)
 {
     size_t n = X->rows, block = 256;
     memset(A, 0, sizeof *A);
@@ -158,8 +159,10 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
             free(Z), free(dd), free(w), free(isuppz);
             return FC_ENOMEM;
         }
+        int blas = fc_blas_threads_begin(); /* LAPACK's parallelism is BLAS's (parallel.h) */
         info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, jobz, 'I', 'L', (lapack_int)n, A->data, (lapack_int)n, 0, 0, 1, m,
                               0.0, &found, w, Zc ? Zc : w, (lapack_int)n, isuppz);
+        fc_blas_threads_end(blas);
         if (Zc && info == 0)
             transpose_scaled(Zc, n, found, dd, Z);
         free(Zc);
@@ -178,8 +181,10 @@ int fc_spectral_embedding(fc_mat *A, int m, int want_vectors, fc_mat *emb, doubl
             free(wf), free(Zf), free(Z), free(dd), free(w), free(isuppz);
             return FC_ENOMEM;
         }
+        int blas = fc_blas_threads_begin();
         info = LAPACKE_ssyevr(LAPACK_COL_MAJOR, jobz, 'I', 'L', (lapack_int)n, Af, (lapack_int)n, 0, 0, 1, m, 0.0f,
                               &found, wf, Zf ? Zf : wf, (lapack_int)n, isuppz);
+        fc_blas_threads_end(blas);
         for (int j = 0; j < found; j++)
             w[j] = wf[j];
         if (Zf && info == 0)
@@ -228,5 +233,13 @@ int fc_spectral(const fc_mat *X, const fc_cluster_params *p, int *labels)
         return rc;
     rc = fc_kmeans(&emb, p, labels);
     fc_mat_free(&emb);
+    return rc;
+}
+
+int fc_affinity_matrix(const fc_mat *X, const fc_cluster_params *p, fc_mat *A)
+{
+    int blas = fc_blas_serial_begin(); /* BLAS products alternate with OpenMP loops: one pool (parallel.h) */
+    int rc = affinity_matrix_impl(X, p, A);
+    fc_blas_serial_end(blas);
     return rc;
 }

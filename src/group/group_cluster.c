@@ -1,6 +1,7 @@
 /* group_cluster.c — agglomerative clustering with a distance threshold and cannot-link constraints,
  * run per connected component of the threshold graph (see group.h). */
 #include "facecluster/group.h"
+#include "facecluster/parallel.h"
 #include "facecluster/distance.h"
 
 #include <cblas.h>
@@ -236,7 +237,7 @@ int fc_group_assign(const fc_mat *Fx, const int64_t *fphoto, const fc_mat *Mx, c
     for (size_t f0 = 0; f0 < F; f0 += B) {
         size_t f1 = f0 + B < F ? f0 + B : F;
         /* blk = Fx[f0:f1] · Mxᵀ, then squared distances */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(f1 - f0), (int)M, (int)d, 1.0,
+        fc_par_dgemm(CblasTrans, (int)(f1 - f0), (int)M, (int)d, 1.0,
                     Fx->data + f0 * d, (int)d, Mx->data, (int)d, 0.0, blk, (int)M);
         for (size_t f = f0; f < f1; f++) {
             double *row = dist + f * (size_t)P;

@@ -97,7 +97,7 @@ static int joint_p_dense(const fc_mat *X, double perplexity, double **Pout)
         free(D), free(C), free(dr);
         return FC_ENOMEM;
     }
-    fc_sqdist_block(X, NULL, 0, n, 0, n, D);
+    fc_sqdist_block_serial(X, NULL, 0, n, 0, n, D);
     for (size_t i = 0; i < n; i++) /* row i without its diagonal */
         for (size_t j = 0, c = 0; j < n; j++)
             if (j != i)
@@ -151,7 +151,7 @@ static int knn(const fc_mat *X, size_t k, int *idx, double *d2)
     fc_row_sqnorms(X, norms);
     for (size_t i0 = 0; i0 < n; i0 += block) {
         size_t i1 = i0 + block < n ? i0 + block : n;
-        fc_sqdist_block(X, norms, i0, i1, 0, n, buf);
+        fc_sqdist_block_serial(X, norms, i0, i1, 0, n, buf);
 #pragma omp parallel for schedule(static)
         for (size_t a = 0; a < i1 - i0; a++) {
             /* a max-heap of the k best so far, on (distance, index) */
