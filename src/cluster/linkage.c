@@ -7,10 +7,13 @@
 
 #include <float.h>
 #include <limits.h>
-#include <stdio.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* Squared distance by differences, as scipy's pdist / sklearn's DistanceMetric compute it (exact 0 for
  * duplicate rows, unlike the GEMM formula). */
@@ -25,34 +28,85 @@ static double sqdist_direct(const double *a, const double *b, size_t d)
     return s;
 }
 
-/* The full N×N Euclidean distance matrix: -2·X·Xᵀ by GEMM, then one pass that adds the squared norms,
- * takes the root, and recomputes tiny entries by differences so that duplicates and near-duplicates get
- * the same (tie-breaking) values as scipy's pdist. */
-static void full_distances(const fc_mat *X, double *D)
+/* The full N×N Euclidean distance matrix, symmetric bit for bit (one value per pair, as scipy's condensed
+ * matrix): tiles on and above the diagonal are -2·Xi·Xjᵀ by single-threaded GEMMs, spread over the OpenMP
+ * threads, then one pass per tile adds the squared norms, takes the root, recomputes tiny entries by
+ * differences (so that duplicates and near-duplicates get scipy's tie-breaking values) and writes the
+ * mirror tile. Half the multiply-adds of a full GEMM, and every page is first touched by a thread. */
+enum { DIST_TILE = 256 };
+
+/* The matrix is hundreds of MB touched once in full: 2 MB pages (where the kernel's transparent huge
+ * pages are in madvise mode) take a 512th of the page faults. Only advice: nothing depends on it. */
+static void advise_huge_pages(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo = ((uintptr_t)p + page - 1) / page * page;
+    uintptr_t hi = ((uintptr_t)p + bytes) / page * page;
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p, (void)bytes;
+#endif
+}
+
+static void distance_tile(const fc_mat *X, const double *norms, double *D, size_t i0, size_t j0, double *buf)
 {
     size_t n = X->rows, d = X->cols;
-    double *norms = fc_malloc(n, sizeof(double));
-    if (!norms) { /* no room for N doubles: the slow but exact way */
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++)
-                D[i * n + j] = sqrt(sqdist_direct(fc_mat_row(X, i), fc_mat_row(X, j), d));
-        return;
-    }
-    fc_row_sqnorms(X, norms);
-    fc_par_dgemm(CblasTrans, (int)n, (int)n, (int)d, -2.0, X->data, (int)d, X->data,
-                (int)d, 0.0, D, (int)n);
-#pragma omp parallel for schedule(dynamic, 64)
-    for (size_t i = 0; i < n; i++) {
-        double *row = D + i * n, ni = norms[i];
-        for (size_t j = 0; j < n; j++) {
-            double v = row[j] + ni + norms[j];
+    size_t mi = n - i0 < DIST_TILE ? n - i0 : DIST_TILE, mj = n - j0 < DIST_TILE ? n - j0 : DIST_TILE;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)mi, (int)mj, (int)d, -2.0, fc_mat_row(X, i0), (int)d,
+                fc_mat_row(X, j0), (int)d, 0.0, buf, (int)mj);
+    for (size_t a = 0; a < mi; a++) {
+        size_t i = i0 + a;
+        double *row = buf + a * mj, ni = norms[i];
+        for (size_t b = 0; b < mj; b++) {
+            size_t j = j0 + b;
+            double v = row[b] + ni + norms[j];
             v = v > 0 ? v : 0;
             if (v < 1e-6 && i != j)
                 v = sqdist_direct(fc_mat_row(X, i), fc_mat_row(X, j), d);
-            row[j] = i == j ? 0 : sqrt(v);
+            row[b] = i == j ? 0 : sqrt(v);
         }
+        if (i0 == j0) /* diagonal tile: the lower half is the mirror of the upper one */
+            for (size_t b = 0; b < a; b++)
+                row[b] = buf[b * mj + a];
+        memcpy(D + i * n + j0, row, mj * sizeof(double));
+    }
+    if (i0 != j0)
+        for (size_t b = 0; b < mj; b++) {
+            double *dst = D + (j0 + b) * n + i0;
+            for (size_t a = 0; a < mi; a++)
+                dst[a] = buf[a * mj + b];
+        }
+}
+
+static int full_distances(const fc_mat *X, double *D)
+{
+    size_t n = X->rows, nt = (n + DIST_TILE - 1) / DIST_TILE, pairs = nt * (nt + 1) / 2;
+    double *norms = fc_malloc(n, sizeof(double));
+    if (!norms)
+        return FC_ENOMEM;
+    fc_row_sqnorms(X, norms);
+    int fail = 0;
+#pragma omp parallel
+    {
+        double *buf = malloc((size_t)DIST_TILE * DIST_TILE * sizeof(double));
+        if (!buf) {
+#pragma omp atomic write
+            fail = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (size_t q = 0; q < pairs; q++) {
+            if (!buf)
+                continue;
+            size_t ti = 0, rest = q; /* q-th pair (ti <= tj) in row order of the upper triangle of tiles */
+            while (rest >= nt - ti)
+                rest -= nt - ti, ti++;
+            distance_tile(X, norms, D, ti * DIST_TILE, (ti + rest) * DIST_TILE, buf);
+        }
+        free(buf);
     }
     free(norms);
+    return fail ? FC_ENOMEM : FC_OK;
 }
 
 /* The Lance-Williams update of one linkage for a whole row at once: ry[i] <- d(x ∪ y, i) for every slot i,
@@ -180,7 +234,11 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
         rc = fc_fail(FC_ENOMEM, "%s: out of memory (%.2f GB)", what, (double)n * n * 8 / 1e9);
         goto done;
     }
-    full_distances(X, s.D);
+    advise_huge_pages(s.D, n * n * sizeof(double));
+    if (full_distances(X, s.D)) {
+        rc = fc_fail(FC_ENOMEM, "%s: out of memory", what);
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         s.size[i] = 1;
         s.alive[i] = s.orig[i] = (int)i;
