@@ -6,6 +6,9 @@
 #include "facecluster/parallel.h"
 
 #include <float.h>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -153,28 +156,48 @@ static void lw_update_row(fc_linkage m, const double *restrict rx, double *restr
 
 /* The nearest live slot to row `row` (dead[] adds +inf to dead slots; the diagonal is +inf): the smallest
  * distance, and the lowest index holding it, as a scan over 0..n-1 with a strict "<" finds. Returns -1 when
- * no entry is below +inf (only non-finite distances left). Two passes: a vectorised minimum, then the
- * first index equal to it. */
+ * no entry is below +inf (only non-finite distances left). */
 static int row_nearest(const double *restrict row, const double *restrict dead, size_t n, double *best)
 {
     double m = INFINITY;
-#pragma omp simd reduction(min : m)
-    for (size_t i = 0; i < n; i++) {
+    size_t first = 0;
+    size_t i = 0;
+#ifdef __AVX512F__
+    /* one pass: per lane the smallest value and the first index holding it (strict <), then the smallest
+     * index among the lanes that hold the overall minimum: the same answer as the scan in index order */
+    __m512d vm = _mm512_set1_pd(INFINITY);
+    __m512i vi = _mm512_setzero_si512(), idx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0), eight = _mm512_set1_epi64(8);
+    for (; i + 8 <= n; i += 8) {
+        __m512d v = _mm512_add_pd(_mm512_loadu_pd(row + i), _mm512_loadu_pd(dead + i));
+        __mmask8 lt = _mm512_cmp_pd_mask(v, vm, _CMP_LT_OQ);
+        vm = _mm512_mask_mov_pd(vm, lt, v);
+        vi = _mm512_mask_mov_epi64(vi, lt, idx);
+        idx = _mm512_add_epi64(idx, eight);
+    }
+    m = _mm512_reduce_min_pd(vm);
+    if (m < INFINITY) {
+        __mmask8 at = _mm512_cmp_pd_mask(vm, _mm512_set1_pd(m), _CMP_EQ_OQ);
+        first = (size_t)_mm512_mask_reduce_min_epu64(at, vi);
+    }
+#endif
+    for (; i < n; i++) { /* the tail (or the whole row without AVX-512) */
         double v = row[i] + dead[i];
-        m = v < m ? v : m;
+        if (v < m)
+            m = v, first = i;
     }
     *best = m;
-    if (!(m < INFINITY))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (row[i] + dead[i] == m)
-            return (int)i;
-    return -1;
+    return m < INFINITY ? (int)first : -1;
 }
 
 /* The working state of one NN-chain run. Slots are the rows of D; slot s stands for the original row
  * orig[s] (the surviving side of each merge keeps its slot). Once half the slots are dead the matrix is
- * compacted onto the live ones, so that scans and updates stay proportional to the live count. */
+ * compacted onto the live ones, so that scans and updates stay proportional to the live count.
+ *
+ * A merge rewrites only the survivor's row, not its column (N strided writes per merge were half of the
+ * chain's time). Entry D[r][j] is therefore stale when slot j was rewritten after row r was last made
+ * current; the right value is then D[j][r], because r has not changed since. `updated` lists the
+ * rewritten slots in order, and row r reflects the first row_time[r] of them: repair(r) copies the later
+ * ones in from their rows before row r is scanned or used in an update. */
 typedef struct {
     double *D;       /* n × n distances (row stride n), +inf on the diagonal */
     double *size;    /* cluster size per slot (0 once dead) */
@@ -182,8 +205,22 @@ typedef struct {
     int *orig;       /* slot -> original row index, ascending */
     int *alive;      /* live slots, ascending */
     int *chain;      /* the nearest-neighbour chain, as slots */
-    size_t n, nalive, chain_len;
+    int *updated;    /* slots rewritten since the last compaction, in order */
+    size_t *row_time; /* per slot: how many of `updated` its row reflects */
+    size_t n, nalive, chain_len, nupdated;
 } nn_state;
+
+static void repair(nn_state *s, int r)
+{
+    size_t w = s->n;
+    double *row = s->D + (size_t)r * w;
+    for (size_t u = s->row_time[r]; u < s->nupdated; u++) {
+        int j = s->updated[u];
+        if (s->dead[j] == 0)
+            row[j] = s->D[(size_t)j * w + (size_t)r];
+    }
+    s->row_time[r] = s->nupdated;
+}
 
 /* Moves the live slots to 0..nalive-1 (order kept, so ties still go to the lowest original index) and
  * shrinks the matrix in place: new row r is written no later in memory than old row alive[r] starts, so
@@ -191,6 +228,8 @@ typedef struct {
 static void compact(nn_state *s)
 {
     size_t m = s->nalive, n = s->n;
+    for (size_t r = 0; r < m; r++)
+        repair(s, s->alive[r]);
     int *newslot = s->chain + n; /* scratch: old slot -> new slot (the chain array has room for 2n) */
     for (size_t r = 0; r < m; r++) {
         size_t old = (size_t)s->alive[r];
@@ -207,7 +246,9 @@ static void compact(nn_state *s)
     for (size_t r = 0; r < m; r++) {
         s->alive[r] = (int)r;
         s->dead[r] = 0;
+        s->row_time[r] = 0;
     }
+    s->nupdated = 0;
     s->n = m;
 }
 
@@ -227,10 +268,12 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
                   .orig = fc_malloc(n, sizeof(int)),
                   .alive = fc_malloc(n, sizeof(int)),
                   .chain = fc_malloc(2 * n, sizeof(int)),
+                  .updated = fc_malloc(n, sizeof(int)),
+                  .row_time = fc_calloc(n, sizeof(size_t)),
                   .n = n,
                   .nalive = n};
     int rc = FC_OK;
-    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain) {
+    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain || !s.updated || !s.row_time) {
         rc = fc_fail(FC_ENOMEM, "%s: out of memory (%.2f GB)", what, (double)n * n * 8 / 1e9);
         goto done;
     }
@@ -255,6 +298,7 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
         double cur;
         for (;;) {
             x = s.chain[s.chain_len - 1];
+            repair(&s, x);
             double m;
             int i = row_nearest(D + (size_t)x * w, s.dead, w, &m);
             /* prefer the previous chain element on ties, so the chain cannot cycle */
@@ -296,13 +340,12 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
         memmove(s.alive + lo, s.alive + lo + 1, (s.nalive - lo - 1) * sizeof(int));
         s.nalive--;
         double *ry = D + (size_t)y * w;
+        repair(&s, x); /* x is current already (the chain's top was just scanned); y may not be */
+        repair(&s, y);
         lw_update_row(method, D + (size_t)x * w, ry, s.dead, s.size, w, cur, nx, ny);
         ry[y] = INFINITY;
-        /* keep the matrix symmetric: column y of every live row (the strided part) */
-        for (size_t a = 0; a < s.nalive; a++) {
-            int i = s.alive[a];
-            D[(size_t)i * w + y] = ry[i];
-        }
+        s.updated[s.nupdated++] = y; /* column y is now stale in every other row (see nn_state) */
+        s.row_time[y] = s.nupdated;
     }
 done:
     free(s.D);
@@ -311,6 +354,8 @@ done:
     free(s.orig);
     free(s.alive);
     free(s.chain);
+    free(s.updated);
+    free(s.row_time);
     if (rc == FC_OK)
         fc_merges_sort(merges, n - 1);
     return rc;
