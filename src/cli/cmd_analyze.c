@@ -28,16 +28,23 @@
 
 static int quiet;
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+/* One "analyze: ..." line on stderr unless --quiet; say() for this command, note() for the library's
+ * fc_study callbacks (same output, with the callback's context argument). */
+static void vsay(const char *fmt, va_list ap)
 {
     if (quiet)
         return;
-    va_list ap;
-    va_start(ap, fmt);
     fputs("analyze: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
     va_end(ap);
 }
 
@@ -45,13 +52,9 @@ static void note(void *ctx, const char *fmt, ...) __attribute__((format(printf, 
 static void note(void *ctx, const char *fmt, ...)
 {
     (void)ctx;
-    if (quiet)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("analyze: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsay(fmt, ap);
     va_end(ap);
 }
 
