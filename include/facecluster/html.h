@@ -9,9 +9,13 @@
  *    calls never fail, so a page can be built without checking every line.
  *  - fc_face_thumbnail crops a face from a photo (libvips): the box x1 y1 x2 y2 (pixels) grown by
  *    `margin` × its size on every side, made square, clipped to the image, then shrunk so its longer
- *    side is `size` pixels; written as JPEG or PNG by the extension of out_path. img_w/img_h (0 = unknown)
- *    are the image size the box refers to: EXIF orientation is applied unless the stored (unrotated)
- *    size is the one that matches.
+ *    side is `size` pixels; written as JPEG or PNG by the extension of out_path, without the photo's
+ *    metadata (EXIF, XMP, IPTC, ICC profile: a thumbnail carries no camera or location data).
+ *    img_w/img_h (0 = unknown) are the image size the box refers to: EXIF orientation is applied unless
+ *    the stored (unrotated) size is the one that matches. flags: FC_THUMB_PAD keeps the whole square instead of clipping it,
+ *    filling where it leaves the photo with grey (128; transparent photos are flattened onto white), so
+ *    the thumbnail is always size × size with the face box centred. A box wholly outside the photo is
+ *    FC_EARG either way.
  */
 #ifndef FACECLUSTER_HTML_H
 #define FACECLUSTER_HTML_H
@@ -48,7 +52,8 @@ void fc_html_gallery_begin(fc_html *h, const char *title, const char *note, cons
 void fc_html_gallery_item(fc_html *h, const char *img_rel, const char *caption, const char *tooltip, int bad);
 void fc_html_gallery_end(fc_html *h);
 
+enum { FC_THUMB_PAD = 1 }; /* fc_face_thumbnail flags */
 int fc_face_thumbnail(const char *image_path, double x1, double y1, double x2, double y2, int img_w, int img_h,
-                      double margin, int size, const char *out_path);
+                      double margin, int size, int flags, const char *out_path);
 
 #endif

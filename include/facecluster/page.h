@@ -6,7 +6,9 @@
  *    score table with the paper's numbers, the cross-dataset figures, and per dataset its t-SNE map, its
  *    every-score heatmap, links to its tables, the error analysis counts, the glasses comparison where
  *    the dataset marks glasses, and galleries of the worst merges and splits (thumbnails with file names
- *    and distances). All links are relative; figures are referenced as PNG with SVG/PDF links; no
+ *    and distances; each thumbnail is fc_face_thumbnail's square around the face box with a quarter-box
+ *    margin, padded grey where that leaves the photo, thumb_size pixels, made once and reused when the file
+ *    is already there). Text is escaped with fc_html_escape. All links are relative; figures are referenced as PNG with SVG/PDF links; no
  *    network, no external script or style. A few lines of inline script only check, after load, that
  *    every image decoded, and record the count in <body data-images-ok / data-images-broken> (the
  *    browser test reads them).

@@ -398,7 +398,7 @@ int cmd_gallery(int argc, char **argv)
         snprintf(src, sizeof src, "%s/%s", images, rows[i].relpath);
         snprintf(dst, sizeof dst, "%s/%zu.jpg", thumbdir, i);
         if (fc_face_thumbnail(src, rows[i].box[0], rows[i].box[1], rows[i].box[2], rows[i].box[3], rows[i].img_w,
-                              rows[i].img_h, 0.15, size, dst)) {
+                              rows[i].img_h, 0.15, size, 0, dst)) {
 #pragma omp critical
             fc_warn("gallery: row %zu: %s", i, fc_last_error());
             failed++;

@@ -1,5 +1,6 @@
 /* decode.c — any photo libvips reads → 8-bit sRGB, oriented, alpha flattened, shrunk to a working size. */
 #include "facecluster/image.h"
+#include "image/vips_steps.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -60,8 +61,7 @@ static void unref(VipsImage **im)
     *im = NULL;
 }
 
-/* Replaces *im by out (taking ownership) when op succeeded. */
-static int step(VipsImage **im, int rc, VipsImage **out)
+int fc_vips_step(VipsImage **im, int rc, VipsImage **out)
 {
     if (rc) return -1;
     g_object_unref(*im);
@@ -70,30 +70,35 @@ static int step(VipsImage **im, int rc, VipsImage **out)
     return 0;
 }
 
+int fc_vips_flatten_white(VipsImage **im)
+{
+    if (!vips_image_hasalpha(*im)) return 0;
+    /* Onto white: transparent areas of photos and logos read as paper, not as night. */
+    VipsImage *out = NULL;
+    VipsInterpretation t = vips_image_guess_interpretation(*im);
+    double max_alpha = (t == VIPS_INTERPRETATION_RGB16 || t == VIPS_INTERPRETATION_GREY16) ? 65535.0 : 255.0;
+    VipsArrayDouble *bg = vips_array_double_newv(1, max_alpha);
+    int rc = vips_flatten(*im, &out, "background", bg, "max_alpha", max_alpha, NULL);
+    vips_area_unref(VIPS_AREA(bg));
+    return fc_vips_step(im, rc, &out);
+}
+
 static int to_srgb8(VipsImage **im)
 {
     VipsImage *out = NULL;
     VipsInterpretation in = vips_image_guess_interpretation(*im);
     if (in == VIPS_INTERPRETATION_CMYK) {
         /* ICC import with the embedded profile, else libvips' built-in CMYK profile. */
-        if (step(im, vips_icc_import(*im, &out, "embedded", TRUE, "input_profile", "cmyk", NULL), &out))
+        if (fc_vips_step(im, vips_icc_import(*im, &out, "embedded", TRUE, "input_profile", "cmyk", NULL), &out))
             return -1;
     }
-    if (vips_image_hasalpha(*im)) {
-        /* Flatten onto white: transparent areas of photos and logos read as paper, not as night. */
-        VipsInterpretation t = vips_image_guess_interpretation(*im);
-        double max_alpha = (t == VIPS_INTERPRETATION_RGB16 || t == VIPS_INTERPRETATION_GREY16) ? 65535.0 : 255.0;
-        VipsArrayDouble *bg = vips_array_double_newv(1, max_alpha);
-        int rc = vips_flatten(*im, &out, "background", bg, "max_alpha", max_alpha, NULL);
-        vips_area_unref(VIPS_AREA(bg));
-        if (step(im, rc, &out)) return -1;
-    }
-    if (step(im, vips_colourspace(*im, &out, VIPS_INTERPRETATION_sRGB, NULL), &out)) return -1;
+    if (fc_vips_flatten_white(im)) return -1;
+    if (fc_vips_step(im, vips_colourspace(*im, &out, VIPS_INTERPRETATION_sRGB, NULL), &out)) return -1;
     if ((*im)->Bands > 3) {
-        if (step(im, vips_extract_band(*im, &out, 0, "n", 3, NULL), &out)) return -1;
+        if (fc_vips_step(im, vips_extract_band(*im, &out, 0, "n", 3, NULL), &out)) return -1;
     }
     if ((*im)->BandFmt != VIPS_FORMAT_UCHAR) {
-        if (step(im, vips_cast(*im, &out, VIPS_FORMAT_UCHAR, NULL), &out)) return -1;
+        if (fc_vips_step(im, vips_cast(*im, &out, VIPS_FORMAT_UCHAR, NULL), &out)) return -1;
     }
     if ((*im)->Bands == 1) { /* belt and braces: grey that colourspace left as one band */
         VipsImage *b[3] = {*im, *im, *im};
@@ -147,7 +152,7 @@ int fc_image_load(const char *path, int max_side, fc_image *out)
         g_object_unref(im);
         im = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                       VIPS_FAIL_ON_TRUNCATED, NULL);
-        if (!im || (orient > 1 && step(&im, vips_autorot(im, &tmp, NULL), &tmp))) {
+        if (!im || (orient > 1 && fc_vips_step(&im, vips_autorot(im, &tmp, NULL), &tmp))) {
             vips_reason(why, sizeof why);
             unref(&im);
             return fc_fail(FC_EFORMAT, "%s: truncated or corrupt image: %s", path, why);

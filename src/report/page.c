@@ -1,6 +1,6 @@
 /* page.c — index.html of a study report, with the error galleries' thumbnails (see page.h). */
 #include "facecluster/page.h"
-#include "facecluster/thumb.h"
+#include "facecluster/html.h"
 
 #include <errno.h>
 #include <math.h>
@@ -9,19 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void esc(FILE *fp, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
-}
 
 static const char *css =
     "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.4}"
@@ -51,19 +38,22 @@ static void tile(FILE *fp, const char *dir, const fc_page_dataset *p, const fc_p
     int ok = access(abs, R_OK) == 0;
     if (!ok && name && d->image_root[0]) {
         snprintf(src, sizeof src, "%s/%s", d->image_root, name);
-        ok = fc_thumb_write(src, d->box ? d->box + 4 * row : NULL, 0.25, info->thumb_size, abs) == FC_OK;
+        const double *b = d->box ? d->box + 4 * row : NULL; /* faces.tsv and the store give both or neither */
+        /* the upright photo (sizes 0: EXIF orientation applied), padded grey to a square around the box */
+        ok = b && fc_face_thumbnail(src, b[0], b[1], b[2], b[3], 0, 0, 0.25, info->thumb_size, FC_THUMB_PAD,
+                                    abs) == FC_OK;
     }
     fputs("<div class=\"tile\">", fp);
     if (ok) {
         fprintf(fp, "<img src=\"%s\" alt=\"", rel);
-        esc(fp, name);
+        fc_html_escape(fp, name);
         fprintf(fp, "\"%s>", mark ? " class=\"link\"" : "");
     } else {
         fputs("<div class=\"missing\">no image</div>", fp);
         (*missing)++;
     }
     if (name)
-        esc(fp, name);
+        fc_html_escape(fp, name);
     else
         fprintf(fp, "row %ld", row);
     fputs("</div>", fp);
@@ -122,7 +112,7 @@ static void groups(FILE *fp, const char *dir, const fc_page_dataset *p, const fc
         if (is_split)
             fprintf(fp, "part %d: %zu face%s", g + 1, cnt, cnt == 1 ? "" : "s");
         else {
-            esc(fp, p->ds->truth.names[p->ds->truth.ids[first]]);
+            fc_html_escape(fp, p->ds->truth.names[p->ds->truth.ids[first]]);
             fprintf(fp, " (%zu)", cnt);
         }
         fputs("</h4>", fp);
@@ -160,9 +150,9 @@ static void pct(FILE *fp, int64_t a, int64_t b)
 static void figure(FILE *fp, const char *stem, const char *caption, const char *cls)
 {
     fprintf(fp, "<figure class=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", cls, stem, stem);
-    esc(fp, caption);
+    fc_html_escape(fp, caption);
     fputs("\"></a><figcaption>", fp);
-    esc(fp, caption);
+    fc_html_escape(fp, caption);
     fprintf(fp, " — <a href=\"%s.svg\">SVG</a> · <a href=\"%s.pdf\">PDF</a></figcaption></figure>\n", stem, stem);
 }
 
@@ -173,7 +163,7 @@ static void summary_table(FILE *fp, const fc_report_item *items, size_t n)
     fputs("<table><tr><th>method</th>", fp);
     for (size_t d = 0; d < n; d++) {
         fputs("<th>", fp);
-        esc(fp, items[d].ds->name);
+        fc_html_escape(fp, items[d].ds->name);
         char runs[64];
         fc_report_runs(items[d].st, runs, sizeof runs);
         fprintf(fp, "<br><span class=\"small\">N=%zu, K=%zu, %s runs</span></th>", items[d].ds->X.rows,
@@ -181,7 +171,7 @@ static void summary_table(FILE *fp, const fc_report_item *items, size_t n)
         int pc = fc_paper_column(items[d].ds->name);
         if (pc >= 0) {
             fputs("<th>paper<br><span class=\"small\">", fp);
-            esc(fp, fc_paper_column_name(pc));
+            fc_html_escape(fp, fc_paper_column_name(pc));
             fputs("</span></th>", fp);
         }
     }
@@ -193,7 +183,7 @@ static void summary_table(FILE *fp, const fc_report_item *items, size_t n)
         if (!any)
             continue;
         fputs("<tr><td>", fp);
-        esc(fp, R[r].label);
+        fc_html_escape(fp, R[r].label);
         fputs("</td>", fp);
         for (size_t d = 0; d < n; d++) {
             long j = fc_report_row_job(items[d].st, &R[r]);
@@ -228,13 +218,13 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
     const fc_dataset *d = p->ds;
     const fc_study *st = p->st;
     fputs("<h2 id=\"ds-", fp);
-    esc(fp, d->name);
+    fc_html_escape(fp, d->name);
     fputs("\">Dataset ", fp);
-    esc(fp, d->name);
+    fc_html_escape(fp, d->name);
     fprintf(fp, "</h2>\n<p>%zu faces of %zu people", d->X.rows, d->truth.k);
     if (p->note) {
         fputs(" (", fp);
-        esc(fp, p->note);
+        fc_html_escape(fp, p->note);
         fputc(')', fp);
     }
     char runs[64];
@@ -263,7 +253,7 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         return;
     const fc_error_report *e = p->err;
     fputs("<h3>What goes wrong: ", fp);
-    esc(fp, p->error_setting);
+    fc_html_escape(fp, p->error_setting);
     fprintf(fp, " on all %zu faces</h3>\n<table><tr><th>count</th><th>value</th></tr>", e->n);
     fprintf(fp, "<tr><td>ARI on the whole set</td><td>%.3f</td></tr>", p->err_ari);
     fprintf(fp, "<tr><td>clusters found / identities</td><td>%zu / %zu</td></tr>", e->k_found, e->k_true);
@@ -314,9 +304,9 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
                     "people. ", m->cluster, m->size, m->n_ids, (long long)m->bad_pairs);
         if (m->row_a >= 0) {
             fprintf(fp, "Closest faces of different people (outlined): distance %.3f (", m->dist);
-            esc(fp, d->image ? d->image[m->row_a] : "");
+            fc_html_escape(fp, d->image ? d->image[m->row_a] : "");
             fputs(" ↔ ", fp);
-            esc(fp, d->image ? d->image[m->row_b] : "");
+            fc_html_escape(fp, d->image ? d->image[m->row_b] : "");
             fputs(").", fp);
         }
         fputs("<br>\n", fp);
@@ -328,14 +318,14 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
     for (size_t k = 0; k < e->n_splits && k < (size_t)info->max_entries; k++) {
         const fc_split *s = &e->splits[k];
         fputs("<div class=\"entry\"><b>", fp);
-        esc(fp, d->truth.names[s->identity]);
+        fc_html_escape(fp, d->truth.names[s->identity]);
         fprintf(fp, "</b>: %zu faces in %d clusters, %lld same-person pairs apart. ", s->size, s->n_clusters,
                 (long long)s->bad_pairs);
         if (s->row_a >= 0) {
             fprintf(fp, "Closest faces across the parts (outlined): distance %.3f (", s->dist);
-            esc(fp, d->image ? d->image[s->row_a] : "");
+            fc_html_escape(fp, d->image ? d->image[s->row_a] : "");
             fputs(" ↔ ", fp);
-            esc(fp, d->image ? d->image[s->row_b] : "");
+            fc_html_escape(fp, d->image ? d->image[s->row_b] : "");
             fputs(").", fp);
         }
         fputs("<br>\n", fp);
@@ -367,13 +357,13 @@ int fc_page_write(const char *dir, const fc_page_info *info, const fc_report_ite
     fputs("<nav><a href=\"#table\">table</a><a href=\"#figures\">figures</a>", fp);
     for (size_t d = 0; d < n; d++) {
         fputs("<a href=\"#ds-", fp);
-        esc(fp, pds[d].ds->name);
+        fc_html_escape(fp, pds[d].ds->name);
         fputs("\">", fp);
-        esc(fp, pds[d].ds->name);
+        fc_html_escape(fp, pds[d].ds->name);
         fputs("</a>", fp);
     }
     fputs("</nav>\n<p class=\"small\">Command: <code>", fp);
-    esc(fp, info->command);
+    fc_html_escape(fp, info->command);
     fprintf(fp, "</code><br>Started %s; wall time of the whole run %.1f s (%.1f min). facecluster %s.</p>\n",
             info->started ? info->started : "", info->wall_seconds, info->wall_seconds / 60, FC_VERSION);
     fputs("<p>What was done, as in R. Castiel's <i>FaceNet Clustering Analysis</i> (2018): every dataset's face "

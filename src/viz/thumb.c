@@ -1,25 +1,36 @@
 /* thumb.c — face thumbnails cut from photos with libvips (see fc_face_thumbnail in html.h). */
 #include "facecluster/html.h"
+#include "facecluster/image.h"
+#include "image/vips_steps.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <vips/vips.h>
 
-static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
-static int vips_ok;
-
-static void start_vips(void) { vips_ok = VIPS_INIT("facecluster") == 0; }
+/* *img is the part of the square (side s, corner left, top) that lies in the photo, cut from (l, t): makes it
+ * the whole square, grey (128) where the square leaves the photo. Alpha is flattened onto white first (as
+ * fc_image_load does), so the grey stays opaque. */
+static int pad_square(VipsImage **img, int l, int t, int left, int top, int s)
+{
+    if (fc_vips_flatten_white(img))
+        return -1;
+    VipsInterpretation in = vips_image_guess_interpretation(*img);
+    double grey = (in == VIPS_INTERPRETATION_RGB16 || in == VIPS_INTERPRETATION_GREY16) ? 128.0 * 257 : 128.0;
+    VipsArrayDouble *bg = vips_array_double_newv(1, grey);
+    VipsImage *out = NULL;
+    int rc = vips_embed(*img, &out, l - left, t - top, s, s, "extend", VIPS_EXTEND_BACKGROUND, "background", bg,
+                        NULL);
+    vips_area_unref(VIPS_AREA(bg));
+    return fc_vips_step(img, rc, &out);
+}
 
 int fc_face_thumbnail(const char *image_path, double x1, double y1, double x2, double y2, int img_w, int img_h,
-                      double margin, int size, const char *out_path)
+                      double margin, int size, int flags, const char *out_path)
 {
-    pthread_once(&vips_once, start_vips);
-    if (!vips_ok)
-        return fc_fail(FC_EUNSUP, "libvips could not start");
+    int rc = fc_vips_init();
+    if (rc)
+        return rc;
     if (!(x2 > x1 && y2 > y1) || size < 8)
         return fc_fail(FC_EARG, "%s: bad face box (%g %g %g %g) or size %d", image_path, x1, y1, x2, y2, size);
     VipsImage *raw = vips_image_new_from_file(image_path, NULL), *img = NULL, *crop = NULL, *thumb = NULL;
-    int rc = FC_OK;
     if (!raw) {
         vips_error_clear();
         return fc_fail(FC_EIO, "%s: cannot read the image", image_path);
@@ -44,8 +55,9 @@ int fc_face_thumbnail(const char *image_path, double x1, double y1, double x2, d
         goto done;
     }
     if (vips_crop(img, &crop, l, t, r - l, b - t, NULL) ||
+        ((flags & FC_THUMB_PAD) && pad_square(&crop, l, t, left, top, s)) ||
         vips_thumbnail_image(crop, &thumb, size, "height", size, NULL) ||
-        vips_image_write_to_file(thumb, out_path, NULL)) {
+        vips_image_write_to_file(thumb, out_path, "strip", TRUE, NULL)) {
         rc = fc_fail(FC_EIO, "%s: cannot write the thumbnail (%s)", out_path, vips_error_buffer());
         vips_error_clear();
     }

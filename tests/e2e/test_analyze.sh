@@ -41,6 +41,28 @@ done
 if [ -z "$missing" ]; then pass e2e_analyze_files; else fail e2e_analyze_files "missing:$missing"; fi
 if ls "$R"/thumbs/orl/*.jpg > /dev/null 2>&1; then pass e2e_analyze_thumbnails
 else fail e2e_analyze_thumbnails "no gallery thumbnail for orl (it has a split at its best eps)"; fi
+# every gallery thumbnail is a square 96x96 JPEG (the margin around an ORL face leaves the 92x112 photo: padded
+# grey, not clipped to a narrower image the page would stretch) and carries no EXIF from the photo
+"$PY" - "$R" <<'PYEOF'
+import glob, struct, sys
+bad, n = [], 0
+for path in glob.glob(sys.argv[1] + "/thumbs/*/*.jpg"):
+    n += 1
+    data = open(path, "rb").read()
+    size, i, exif = None, 2, False
+    while i + 4 <= len(data) and data[i] == 0xFF and size is None:
+        marker, seglen = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+        if marker == 0xE1:
+            exif = True
+        if marker in (0xC0, 0xC1, 0xC2):
+            h, w = struct.unpack(">HH", data[i + 5:i + 9])
+            size = (w, h)
+        i += 2 + seglen
+    if size != (96, 96) or exif:
+        bad.append("%s %s%s" % (path.split("/thumbs/")[1], size, " EXIF" if exif else ""))
+print(("PASS " if n and not bad else "FAIL ") + "e2e_analyze_thumbnails_square" +
+      ("" if n and not bad else ": %d thumbnails, %s" % (n, ", ".join(bad[:5]))))
+PYEOF
 
 "$PY" - "$R" <<'PYEOF'
 import csv, json, re, sys

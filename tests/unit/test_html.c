@@ -1,9 +1,11 @@
 /* test_html.c — the HTML writer (escaping, tables, TSV tables, figures, galleries, write errors) and face
- * thumbnails cut from a synthetic photo. */
+ * thumbnails cut from a synthetic photo (clipped to the photo, or padded grey to a square). */
 #include "facecluster/html.h"
+#include "facecluster/image.h"
 #include "harness.h"
 
 #include <cairo.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <vips/vips.h>
 
@@ -76,7 +78,7 @@ static void test_thumbnail_crops_the_box(void)
     cairo_destroy(cr);
     cairo_surface_write_to_png(s, img);
     cairo_surface_destroy(s);
-    CHECK(fc_face_thumbnail(img, 250, 100, 330, 180, 400, 300, 0.0, 64, out) == 0);
+    CHECK(fc_face_thumbnail(img, 250, 100, 330, 180, 400, 300, 0.0, 64, 0, out) == 0);
     VipsImage *t = vips_image_new_from_file(out, NULL);
     CHECK(t != NULL);
     if (t) {
@@ -89,9 +91,127 @@ static void test_thumbnail_crops_the_box(void)
         g_object_unref(t);
     }
     /* a box near the edge is clipped, not an error; a box outside is */
-    CHECK(fc_face_thumbnail(img, 380, 280, 420, 320, 400, 300, 0.2, 32, out) == 0);
-    CHECK(fc_face_thumbnail(img, 500, 500, 600, 600, 400, 300, 0.2, 32, out) == FC_EARG);
-    CHECK(fc_face_thumbnail("/nonexistent.jpg", 0, 0, 10, 10, 0, 0, 0.2, 32, out) == FC_EIO);
+    CHECK(fc_face_thumbnail(img, 380, 280, 420, 320, 400, 300, 0.2, 32, 0, out) == 0);
+    CHECK(fc_face_thumbnail(img, 500, 500, 600, 600, 400, 300, 0.2, 32, 0, out) == FC_EARG);
+    CHECK(fc_face_thumbnail("/nonexistent.jpg", 0, 0, 10, 10, 0, 0, 0.2, 32, 0, out) == FC_EIO);
+}
+
+/* Reads the thumbnail and returns it (NULL on failure); *w, *h its size. */
+static VipsImage *load(const char *path, int *w, int *h)
+{
+    VipsImage *t = vips_image_new_from_file(path, "access", VIPS_ACCESS_RANDOM, NULL);
+    if (t) {
+        *w = vips_image_get_width(t);
+        *h = vips_image_get_height(t);
+    }
+    return t;
+}
+
+static void pixel(VipsImage *t, int x, int y, double rgb[3])
+{
+    double *px = NULL;
+    int n = 0;
+    rgb[0] = rgb[1] = rgb[2] = -1;
+    if (vips_getpoint(t, &px, &n, x, y, NULL) == 0 && n >= 1)
+        for (int c = 0; c < 3; c++)
+            rgb[c] = px[n >= 3 ? c : 0];
+    g_free(px);
+}
+
+static void test_thumbnail_pads_to_a_square(void)
+{
+    /* a 200×100 blue photo with a white square (10, 10)-(50, 50) near its top-left corner: the padded
+     * square around the box (margin 0.5: side 80, from -10 to 70) leaves the photo on the left and top */
+    char img[600], out[600], padded[600], flat[600];
+    snprintf(img, sizeof img, "%s/corner.png", dir);
+    snprintf(out, sizeof out, "%s/corner.jpg", dir);
+    snprintf(padded, sizeof padded, "%s/corner_padded.jpg", dir);
+    snprintf(flat, sizeof flat, "%s/alpha.jpg", dir);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 100);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0, 0, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, 10, 10, 40, 40);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    cairo_surface_write_to_png(s, img);
+    cairo_surface_destroy(s);
+
+    int w = 0, h = 0;
+    double c[3];
+    /* clipped (the gallery's way): 70×70 of photo, no grey */
+    CHECK(fc_face_thumbnail(img, 10, 10, 50, 50, 0, 0, 0.5, 64, 0, out) == 0);
+    VipsImage *t = load(out, &w, &h);
+    CHECK(t && w == 64 && h == 64);
+    if (t) {
+        pixel(t, 2, 2, c);
+        CHECK(c[2] > 200 && c[0] < 60); /* the photo's blue corner */
+        g_object_unref(t);
+    }
+    /* padded (the report's way): 80×80 → 64×64 with the box centred and grey where the photo ends */
+    CHECK(fc_face_thumbnail(img, 10, 10, 50, 50, 0, 0, 0.5, 64, FC_THUMB_PAD, padded) == 0);
+    t = load(padded, &w, &h);
+    CHECK(t && w == 64 && h == 64);
+    if (t) {
+        pixel(t, 32, 32, c); /* the box's centre: white */
+        CHECK(c[0] > 220 && c[1] > 220 && c[2] > 220);
+        pixel(t, 2, 2, c); /* above-left of the photo: grey */
+        CHECK(fabs(c[0] - 128) < 12 && fabs(c[1] - 128) < 12 && fabs(c[2] - 128) < 12);
+        pixel(t, 62, 62, c); /* below-right of the box, inside the photo: blue */
+        CHECK(c[2] > 200 && c[0] < 60);
+        g_object_unref(t);
+    }
+    /* a photo with transparency is flattened onto white before the grey padding */
+    char rgba[600];
+    snprintf(rgba, sizeof rgba, "%s/alpha.png", dir);
+    s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100);
+    cr = cairo_create(s);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_write_to_png(s, rgba);
+    cairo_surface_destroy(s);
+    CHECK(fc_face_thumbnail(rgba, 10, 10, 50, 50, 0, 0, 0.5, 32, FC_THUMB_PAD, flat) == 0);
+    t = load(flat, &w, &h);
+    CHECK(t && w == 32 && h == 32);
+    if (t) {
+        pixel(t, 16, 16, c);
+        CHECK(c[0] > 230 && c[1] > 230 && c[2] > 230);
+        pixel(t, 1, 1, c);
+        CHECK(fabs(c[0] - 128) < 12);
+        g_object_unref(t);
+    }
+    /* a box wholly outside the photo stays an error with padding */
+    CHECK(fc_face_thumbnail(img, 300, 300, 340, 340, 0, 0, 0.5, 32, FC_THUMB_PAD, out) == FC_EARG);
+}
+
+static void test_thumbnail_drops_the_photo_metadata(void)
+{
+    /* a JPEG carrying an XMP packet (as camera and editor photos do, with GPS and names) */
+    char img[600], out[600];
+    snprintf(img, sizeof img, "%s/tagged.jpg", dir);
+    snprintf(out, sizeof out, "%s/tagged_thumb.jpg", dir);
+    VipsImage *photo = NULL;
+    CHECK(vips_black(&photo, 120, 120, "bands", 3, NULL) == 0);
+    if (!photo)
+        return;
+    static const char xmp[] = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/"
+                              "02/22-rdf-syntax-ns#\"/></x:xmpmeta>";
+    vips_image_set_blob_copy(photo, "xmp-data", xmp, sizeof xmp - 1);
+    CHECK(vips_image_write_to_file(photo, img, NULL) == 0);
+    g_object_unref(photo);
+    VipsImage *back = vips_image_new_from_file(img, NULL);
+    CHECK(back && vips_image_get_typeof(back, "xmp-data") != 0); /* the photo does carry it */
+    if (back)
+        g_object_unref(back);
+    CHECK(fc_face_thumbnail(img, 30, 30, 90, 90, 0, 0, 0.25, 32, FC_THUMB_PAD, out) == 0);
+    VipsImage *t = vips_image_new_from_file(out, NULL);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(vips_image_get_typeof(t, "xmp-data") == 0 && vips_image_get_typeof(t, "exif-data") == 0);
+        g_object_unref(t);
+    }
 }
 
 int main(void)
@@ -99,7 +219,10 @@ int main(void)
     const char *b = getenv("FC_BUILD");
     snprintf(dir, sizeof dir, "%s/test-html", b ? b : "build");
     mkdir(dir, 0755);
+    CHECK(fc_vips_init() == 0); /* the synthetic photos below are made with libvips too */
     RUN(test_page_escapes_and_tables);
     RUN(test_thumbnail_crops_the_box);
+    RUN(test_thumbnail_pads_to_a_square);
+    RUN(test_thumbnail_drops_the_photo_metadata);
     return th_fail ? 1 : 0;
 }
