@@ -143,6 +143,20 @@ static void guess_images(set_spec *s)
         s->images[0] = 0;
 }
 
+/* FNV-1a hash of the embedding matrix: tsne.txt records it so that --resume reuses a map only for the
+ * same data (a dataset of the same name and size but other embeddings got the old map). */
+static unsigned long long matrix_hash(const fc_mat *X)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    size_t dims[2] = {X->rows, X->cols};
+    const unsigned char *parts[2] = {(const unsigned char *)dims, (const unsigned char *)X->data};
+    size_t lens[2] = {sizeof dims, X->rows * X->cols * sizeof(double)};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < lens[k]; i++)
+            h = (h ^ parts[k][i]) * 1099511628211ULL;
+    return h;
+}
+
 /* t-SNE map of the dataset into datasets/NAME/tsne.{png,svg,pdf} (+ tsne.npy, tsne.txt for --resume). */
 static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_dataset *pd)
 {
@@ -152,11 +166,12 @@ static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_da
     fc_mat Y = {0};
     fc_tsne_info info = {0};
     int have = 0;
+    unsigned long long hash = matrix_hash(&d->X), stored = 0;
     if (resume && is_file(npy) && is_file(txt) && fc_npy_read_matrix(npy, &Y) == 0) {
         FILE *fp = fopen(txt, "r");
         size_t rows = 0;
-        if (fp && fscanf(fp, "%zu %lf %lf %d", &rows, &info.kl, &info.seconds, &info.exact) == 4 &&
-            rows == d->X.rows && Y.rows == rows && Y.cols == 2)
+        if (fp && fscanf(fp, "%zu %lf %lf %d %llx", &rows, &info.kl, &info.seconds, &info.exact, &stored) == 5 &&
+            rows == d->X.rows && stored == hash && Y.rows == rows && Y.cols == 2)
             have = 1;
         if (fp)
             fclose(fp);
@@ -187,7 +202,7 @@ static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_da
         fc_npy_write_f64(npy, &Y);
         FILE *fp = fopen(txt, "w");
         if (fp) {
-            fprintf(fp, "%zu %.17g %.17g %d\n", n, info.kl, info.seconds, info.exact);
+            fprintf(fp, "%zu %.17g %.17g %d %016llx\n", n, info.kl, info.seconds, info.exact, hash);
             fclose(fp);
         }
     }
@@ -617,8 +632,9 @@ int cmd_analyze(int argc, char **argv)
         sets[s].min_images = min_images > 0 ? min_images : !strcmp(sets[s].name, "lfw") ? 3 : 1;
     }
 
-    char cmdline[2048] = "facecluster";
-    for (int i = 0; i < argc; i++) {
+    char cmdline[2048]; /* argv[0] is already "facecluster analyze" (main.c) */
+    snprintf(cmdline, sizeof cmdline, "%s", argv[0]);
+    for (int i = 1; i < argc; i++) {
         size_t l = strlen(cmdline);
         snprintf(cmdline + l, sizeof cmdline - l, " %s", argv[i]);
     }
