@@ -511,19 +511,25 @@ int cmd_analyze(int argc, char **argv)
         case O_SEED: bad = cli_parse_seed(CMD, "--seed", optarg, &cfg.seed); break;
         case O_THREADS: bad = cli_parse_int(CMD, "--threads", optarg, 1, 1024, &cfg.threads); break;
         case O_SWEEP:
-            if (sscanf(optarg, "%lf:%lf:%lf", &cfg.sweep_lo, &cfg.sweep_hi, &cfg.sweep_step) != 3 ||
+        {
+            int used = -1; /* trailing text ("0.2junk", "0.2:7") is refused, not ignored */
+            if (sscanf(optarg, "%lf:%lf:%lf%n", &cfg.sweep_lo, &cfg.sweep_hi, &cfg.sweep_step, &used) != 3 ||
+                used < 0 || optarg[used] ||
                 !(cfg.sweep_lo > 0) || !(cfg.sweep_hi >= cfg.sweep_lo) || !(cfg.sweep_step > 0) ||
                 (cfg.sweep_hi - cfg.sweep_lo) / cfg.sweep_step > 1000) {
                 cli_error(CMD, "--sweep expects A:B:STEP with 0 < A <= B and STEP > 0, got '%s'", optarg);
                 bad = 1;
             }
             break;
+        }
         case O_NOAUTO: cfg.auto_k = 0; break;
         case O_NOBEYOND: cfg.beyond = 0; break;
         case O_LARGE: {
-            unsigned long ln;
-            int lr;
-            if (sscanf(optarg, "%lu:%d", &ln, &lr) != 2 || lr < 1) {
+            unsigned long ln = 0;
+            int lr = 0, used = -1;
+            /* %lu would take "-5" as a huge N; trailing text is refused too */
+            if (optarg[0] == '-' || sscanf(optarg, "%lu:%d%n", &ln, &lr, &used) != 2 || used < 0 || optarg[used] ||
+                lr < 1) {
                 cli_error(CMD, "--large expects N:R (datasets above N faces get R runs), got '%s'", optarg);
                 bad = 1;
             }
@@ -554,6 +560,10 @@ int cmd_analyze(int argc, char **argv)
         }
         if (bad)
             return EXIT_USAGE;
+    }
+    if (!out[0]) { /* "" + "/figures" would write the report into the file-system root */
+        cli_error(CMD, "-o expects a folder name, got ''");
+        return EXIT_USAGE;
     }
     if (!shared)
         shared = "../shared";
