@@ -808,6 +808,16 @@ int cmd_analyze(int argc, char **argv)
             say("done in %.1f s (%.1f min): open %s/index.html", wall, wall / 60, out);
         }
     }
+    if (rc == EXIT_OK) { /* README's exit codes: photos named on stderr as skipped make it 1, as in embed */
+        long skipped = 0;
+        for (size_t s = 0; s < done; s++)
+            skipped += ds[s].photos_skipped;
+        if (skipped) {
+            fc_warn("analyze: %ld photo%s skipped (no face or unusable; named above, or in the run that met them)",
+                    skipped, skipped == 1 ? "" : "s");
+            rc = EXIT_PARTIAL;
+        }
+    }
     for (size_t s = 0; s < nsets; s++) {
         if (gerr && gerr[s]) {
             for (size_t k = 0; k < pd[s].n_glasses_rows; k++)

@@ -36,6 +36,7 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
         return rc;
     }
     snprintf(out->name, sizeof out->name, "%s", name);
+    out->photos_skipped = sum.noface + sum.failed + sum.skipped_noface + sum.skipped_failed;
     snprintf(out->image_root, sizeof out->image_root, "%s", dir);
     out->X = X;
     out->truth = truth;
