@@ -601,6 +601,18 @@ int cmd_analyze(int argc, char **argv)
         else {
             const char *b = strrchr(s->dir, '/');
             snprintf(s->name, sizeof s->name, "%s", b ? b + 1 : s->dir);
+            char real[4096];
+            /* "." or ".." (or "/"): name the set after the folder it really is */
+            if ((!s->name[0] || !strcmp(s->name, ".") || !strcmp(s->name, "..")) && realpath(s->dir, real)) {
+                b = strrchr(real, '/');
+                snprintf(s->name, sizeof s->name, "%s", b && b[1] ? b + 1 : "root");
+            }
+        }
+        /* the name becomes datasets/NAME, cache/NAME and thumbs/NAME: "", "." and ".." would write into the
+         * report folder itself, and two sets of one name into the same folders */
+        if (!s->name[0] || !strcmp(s->name, ".") || !strcmp(s->name, "..")) {
+            cli_error(CMD, "%s: '%s' cannot be a dataset name (NAME=FOLDER)", argv[i], s->name);
+            return EXIT_USAGE;
         }
         for (char *p = s->name; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
@@ -610,6 +622,12 @@ int cmd_analyze(int argc, char **argv)
             cli_error(CMD, "%s: not a folder", s->dir);
             return EXIT_FAILURE_;
         }
+        for (size_t k = 0; k < nsets; k++)
+            if (!strcmp(sets[k].name, s->name)) {
+                cli_error(CMD, "two datasets are named '%s' (%s and %s); name them apart with NAME=FOLDER", s->name,
+                          sets[k].dir, s->dir);
+                return EXIT_USAGE;
+            }
         char p[4200];
         snprintf(p, sizeof p, "%s/emb.npy", s->dir);
         s->photos = !is_file(p); /* no embeddings here: a photo folder <person>/<image> */
