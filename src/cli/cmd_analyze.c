@@ -369,8 +369,8 @@ static int error_analysis(const char *spec, const fc_dataset *d, const fc_study 
             }
         }
     }
-    if (job.method->needs_k && job.params.k == 0)
-        job.params.k = (int)d->truth.k; /* the true K, as the paper */
+    if (job.method->needs_k && job.params.k == 0) /* METHOD:k=N (fc_param_set keeps it in k_fixed), else the true K */
+        job.params.k = job.k_mode == FC_K_FIXED ? job.k_fixed : (int)d->truth.k;
     fc_eval_job_describe(&job, setting, setting_len);
     char full[256];
     snprintf(full, sizeof full, "%s %s", job.method->name, setting);
