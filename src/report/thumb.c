@@ -28,6 +28,11 @@ int fc_thumb_write(const char *image, const double *box, double margin, int size
 {
     if (size < 8 || size > 1024)
         return fc_fail(FC_EARG, "thumbnail size %d out of range", size);
+    /* a box from a file (faces.tsv) may be NaN or absurd: refused, as its int arithmetic below would overflow */
+    for (int k = 0; box && k < 4; k++)
+        if (!isfinite(box[k]) || fabs(box[k]) > 1e7)
+            return fc_fail(FC_EARG, "%s: face box (%g, %g, %g, %g) is not finite or far outside any photo", image,
+                           box[0], box[1], box[2], box[3]);
     fc_image im;
     int rc = fc_image_load(image, 0, &im);
     if (rc)
