@@ -463,15 +463,19 @@ static size_t discover(const char *shared, int photos, set_spec *sets, size_t ma
     return n;
 }
 
-static void where_to_put_data(const char *shared)
+static void where_to_put_data(const char *shared, int photos)
 {
-    printf("analyze: no dataset found (looked for %s/embeddings/{personal,lfw3,orl,yale}/emb.npy).\n"
-           "  Put the shared data beside the project (../shared, or set FC_SHARED): embeddings/<set>/ with\n"
+    if (photos) /* --from-photos reads the photo folders only */
+        printf("analyze: no dataset found (looked for the photo folders %s/data/{personal,lfw,orl,yale}).\n",
+               shared);
+    else
+        printf("analyze: no dataset found (looked for %s/embeddings/{personal,lfw3,orl,yale}/emb.npy).\n",
+               shared);
+    printf("  Put the shared data beside the project (../shared, or set FC_SHARED): embeddings/<set>/ with\n"
            "  emb.npy, truth.txt and faces.tsv; photos in data/<set>/<person>/<image>.\n"
            "  LFW (Labeled Faces in the Wild) is available from the LFW project site\n"
            "  (http://vis-www.cs.umass.edu/lfw/, lfw.tgz): unpack it as data/lfw/<person>/<image>.jpg.\n"
-           "  Or name an embeddings folder yourself: facecluster analyze NAME=FOLDER -o REPORT_DIR\n",
-           shared);
+           "  Or name an embeddings folder yourself: facecluster analyze NAME=FOLDER -o REPORT_DIR\n");
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -643,7 +647,7 @@ int cmd_analyze(int argc, char **argv)
     if (nsets == 0) {
         nsets = discover(shared, from_photos, sets, MAX_SETS);
         if (nsets == 0) {
-            where_to_put_data(shared);
+            where_to_put_data(shared, from_photos);
             return EXIT_OK;
         }
     }
