@@ -651,6 +651,18 @@ int cmd_analyze(int argc, char **argv)
             return EXIT_OK;
         }
     }
+    for (int i = 0; i < nimages; i++) { /* a NAME that is no dataset of this run (a typo) was silently ignored */
+        const char *eq = strchr(images_arg[i], '=');
+        size_t s = 0;
+        while (s < nsets && !((size_t)(eq - images_arg[i]) == strlen(sets[s].name) &&
+                              !strncmp(images_arg[i], sets[s].name, strlen(sets[s].name))))
+            s++;
+        if (s == nsets) {
+            cli_error(CMD, "--images %s: no dataset of this run is named '%.*s'", images_arg[i],
+                      (int)(eq - images_arg[i]), images_arg[i]);
+            return EXIT_USAGE;
+        }
+    }
     for (size_t s = 0; s < nsets; s++) {
         for (int i = 0; i < nimages; i++) {
             const char *eq = strchr(images_arg[i], '=');
