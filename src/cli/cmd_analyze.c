@@ -585,7 +585,7 @@ int cmd_analyze(int argc, char **argv)
     cfg.note = note;
 
     set_spec sets[MAX_SETS];
-    size_t nsets = 0;
+    size_t nsets = 0, skipped_sets = 0;
     for (int i = optind; i < argc; i++) {
         if (nsets == MAX_SETS) {
             cli_error(CMD, "at most %d datasets", MAX_SETS);
@@ -622,9 +622,10 @@ int cmd_analyze(int argc, char **argv)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
                   *p == '_' || *p == '.'))
                 *p = '_';
-        if (!is_dir(s->dir)) {
-            cli_error(CMD, "%s: not a folder", s->dir);
-            return EXIT_FAILURE_;
+        if (!is_dir(s->dir)) { /* named and left out; the others are studied (exit 1), as embed does */
+            cli_error(CMD, "%s: not a folder; left out", s->dir);
+            skipped_sets++;
+            continue;
         }
         for (size_t k = 0; k < nsets; k++)
             if (!strcmp(sets[k].name, s->name)) {
@@ -644,6 +645,8 @@ int cmd_analyze(int argc, char **argv)
             check_method_list("--large-slow", cfg.large_slow, 0))
             return EXIT_USAGE;
     }
+    if (nsets == 0 && skipped_sets)
+        return EXIT_FAILURE_; /* every DATASET named was missing: nothing to study (no discovery either) */
     if (nsets == 0) {
         nsets = discover(shared, from_photos, sets, MAX_SETS);
         if (nsets == 0) {
@@ -707,6 +710,7 @@ int cmd_analyze(int argc, char **argv)
     size_t done = 0;
     for (size_t s = 0; s < nsets && rc == EXIT_OK; s++) {
         set_spec *sp = &sets[s];
+        size_t k = done; /* slot of this set among those studied (a set that fails to load is left out) */
         int lrc;
         if (sp->photos) {
             char cdir[4400], db[4500];
@@ -719,24 +723,26 @@ int cmd_analyze(int argc, char **argv)
             }
             say("[%zu/%zu] %s: embedding the photos of %s into %s (photos already there are reused)", s + 1, nsets,
                 sp->name, sp->dir, db);
-            lrc = fc_dataset_from_photos(sp->dir, sp->name, db, cfg.threads, &ds[s]);
+            lrc = fc_dataset_from_photos(sp->dir, sp->name, db, cfg.threads, &ds[k]);
         } else {
             say("[%zu/%zu] %s: loading %s", s + 1, nsets, sp->name, sp->dir);
-            lrc = fc_dataset_load(sp->dir, sp->name, sp->images, &ds[s]);
+            lrc = fc_dataset_load(sp->dir, sp->name, sp->images, &ds[k]);
         }
-        if (lrc) {
-            cli_error(CMD, "%s", fc_last_error());
-            rc = EXIT_FAILURE_;
-            break;
+        if (lrc) { /* bad input data: named, left out, the other sets go on (exit 1) */
+            cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+            fc_dataset_free(&ds[k]);
+            skipped_sets++;
+            continue;
         }
-        fc_dataset *d = &ds[s];
+        fc_dataset *d = &ds[k];
         size_t n0 = d->X.rows, k0 = d->truth.k;
         int len = 0;
         if (sp->min_images > 1) {
             if (fc_dataset_filter_min_images(d, sp->min_images)) {
-                cli_error(CMD, "%s", fc_last_error());
-                rc = EXIT_FAILURE_;
-                break;
+                cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+                fc_dataset_free(&ds[k]);
+                skipped_sets++;
+                continue;
             }
             if (!strcmp(d->name, "lfw"))
                 snprintf(d->name, sizeof d->name, "lfw%d", sp->min_images);
@@ -744,14 +750,15 @@ int cmd_analyze(int argc, char **argv)
         }
         if (max_ids > 0 && d->truth.k > (size_t)max_ids) {
             if (fc_dataset_limit_identities(d, (size_t)max_ids, cfg.seed)) {
-                cli_error(CMD, "%s", fc_last_error());
-                rc = EXIT_FAILURE_;
-                break;
+                cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+                fc_dataset_free(&ds[k]);
+                skipped_sets++;
+                continue;
             }
             len += snprintf(sp->note + len, sizeof sp->note - (size_t)len, "%sa seeded random %d of the %zu people",
                             len ? "; " : "", max_ids, k0);
             char nm[64];
-            snprintf(nm, sizeof nm, "%s-part", d->name);
+            snprintf(nm, sizeof nm, "%.58s-part", d->name);
             snprintf(d->name, sizeof d->name, "%s", nm); /* not the paper's full set: no paper column */
         }
         say("%s: %zu faces of %zu people (of %zu faces, %zu people loaded)%s%s", d->name, d->X.rows, d->truth.k, n0,
@@ -766,9 +773,9 @@ int cmd_analyze(int argc, char **argv)
             rc = EXIT_FAILURE_;
             break;
         }
-        pd[s].ds = d;
-        pd[s].note = sp->note[0] ? sp->note : NULL;
-        if (!no_tsne && run_tsne(out, d, cfg.resume, &pd[s])) {
+        pd[k].ds = d;
+        pd[k].note = sp->note[0] ? sp->note : NULL;
+        if (!no_tsne && run_tsne(out, d, cfg.resume, &pd[k])) {
             rc = EXIT_FAILURE_;
             break;
         }
@@ -781,36 +788,40 @@ int cmd_analyze(int argc, char **argv)
         }
         cfg.cache_dir = cache;
         double ts = fc_now();
-        if (fc_study_run(d, &cfg, &st[s])) {
+        if (fc_study_run(d, &cfg, &st[k])) {
             cli_error(CMD, "%s: %s", d->name, fc_last_error());
             rc = EXIT_FAILURE_;
             break;
         }
         cfg.cache_dir = NULL;
         say("%s: protocol done in %.1f s (%zu settings, %zu of %zu groups reused)", d->name, fc_now() - ts,
-            st[s].njobs, st[s].groups_cached, st[s].groups);
-        for (size_t j = 0; j < st[s].njobs; j++)
-            if (st[s].results[j].runs_ok < st[s].results[j].runs)
-                fc_warn("analyze %s: %s failed in %d of %d runs: %s", d->name, st[s].jobs[j].method->name,
-                        st[s].results[j].runs - st[s].results[j].runs_ok, st[s].results[j].runs,
-                        st[s].results[j].error);
-        pd[s].st = &st[s];
-        items[s] = (fc_report_item){d, &st[s]};
-        done = s + 1;
-        if (write_eval_tables(out, d, &st[s])) {
+            st[k].njobs, st[k].groups_cached, st[k].groups);
+        for (size_t j = 0; j < st[k].njobs; j++)
+            if (st[k].results[j].runs_ok < st[k].results[j].runs)
+                fc_warn("analyze %s: %s failed in %d of %d runs: %s", d->name, st[k].jobs[j].method->name,
+                        st[k].results[j].runs - st[k].results[j].runs_ok, st[k].results[j].runs,
+                        st[k].results[j].error);
+        pd[k].st = &st[k];
+        items[k] = (fc_report_item){d, &st[k]};
+        done = k + 1;
+        if (write_eval_tables(out, d, &st[k])) {
             rc = EXIT_FAILURE_;
             break;
         }
-        int erc = error_analysis(errors_spec, d, &st[s], &pd[s], &er[s], settings[s], sizeof settings[s]);
+        int erc = error_analysis(errors_spec, d, &st[k], &pd[k], &er[k], settings[k], sizeof settings[k]);
         if (erc) {
             rc = erc;
             break;
         }
-        if (d->has_glasses && glasses_sweep(&cfg, d, &pd[s], &geps[s], &gerr[s])) {
+        if (d->has_glasses && glasses_sweep(&cfg, d, &pd[k], &geps[k], &gerr[k])) {
             cli_error(CMD, "%s: glasses analysis: %s", d->name, fc_last_error());
             rc = EXIT_FAILURE_;
             break;
         }
+    }
+    if (rc == EXIT_OK && done == 0) {
+        cli_error(CMD, "no dataset could be studied");
+        rc = EXIT_FAILURE_;
     }
     if (rc == EXIT_OK) {
         say("writing the score table and figures");
@@ -841,6 +852,10 @@ int cmd_analyze(int argc, char **argv)
             }
             say("done in %.1f s (%.1f min): open %s/index.html", wall, wall / 60, out);
         }
+    }
+    if (rc == EXIT_OK && skipped_sets) {
+        fc_warn("analyze: %zu dataset%s left out (named above)", skipped_sets, skipped_sets == 1 ? "" : "s");
+        rc = EXIT_PARTIAL;
     }
     if (rc == EXIT_OK) { /* README's exit codes: photos named on stderr as skipped make it 1, as in embed */
         long skipped = 0;
