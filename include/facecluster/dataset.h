@@ -17,7 +17,8 @@
  *    embeds every photo not yet in the face store `db` (fc_embed_run: MTCNN, the most prominent face,
  *    alignment, MobileFaceNet; resumable, so photos already stored are reused), then loads the store's
  *    faces of the photos under `dir` (one per photo) with their identity, relative path and box; the
- *    image root is `dir`. Photos without a face are left out (fc_embed_run names them on stderr).
+ *    image root is `dir`. Photos without a face are left out (fc_embed_run names them on stderr) and
+ *    counted in photos_skipped (with those an earlier run met), so the caller can exit 1.
  *  - Everything is owned by the dataset; fc_dataset_free releases it. Never prints (except what the
  *    embedding step reports through fc_warn / fc_progress).
  */
@@ -36,6 +37,7 @@ typedef struct fc_dataset {
     double *box;           /* N×4 boxes (x1 y1 x2 y2), or NULL */
     int *glasses;          /* N values 1 / 0 / -1 */
     size_t has_glasses;    /* rows with a known glasses status */
+    long photos_skipped;   /* fc_dataset_from_photos: photos without a face or unusable (this run or earlier) */
 } fc_dataset;
 
 int fc_dataset_load(const char *dir, const char *name, const char *image_root, fc_dataset *out);

@@ -62,6 +62,7 @@ enum { FC_STORE_FLIP = 1,      /* fuse each embedding with its mirror's (sum, re
 typedef struct fc_store_rows {
     size_t n;
     char **relpath;    /* photo of each row */
+    char **path;       /* the same photo's absolute path as stored (embed keys photos by it) */
     int *face_index;
     double *box;       /* n×4 */
     double *score;

@@ -146,6 +146,20 @@ static void guess_images(set_spec *s)
         s->images[0] = 0;
 }
 
+/* FNV-1a hash of the embedding matrix: tsne.txt records it so that --resume reuses a map only for the
+ * same data (a dataset of the same name and size but other embeddings got the old map). */
+static unsigned long long matrix_hash(const fc_mat *X)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    size_t dims[2] = {X->rows, X->cols};
+    const unsigned char *parts[2] = {(const unsigned char *)dims, (const unsigned char *)X->data};
+    size_t lens[2] = {sizeof dims, X->rows * X->cols * sizeof(double)};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < lens[k]; i++)
+            h = (h ^ parts[k][i]) * 1099511628211ULL;
+    return h;
+}
+
 /* t-SNE map of the dataset into datasets/NAME/tsne.{png,svg,pdf} (+ tsne.npy, tsne.txt for --resume). */
 static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_dataset *pd)
 {
@@ -155,11 +169,12 @@ static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_da
     fc_mat Y = {0};
     fc_tsne_info info = {0};
     int have = 0;
+    unsigned long long hash = matrix_hash(&d->X), stored = 0;
     if (resume && is_file(npy) && is_file(txt) && fc_npy_read_matrix(npy, &Y) == 0) {
         FILE *fp = fopen(txt, "r");
         size_t rows = 0;
-        if (fp && fscanf(fp, "%zu %lf %lf %d", &rows, &info.kl, &info.seconds, &info.exact) == 4 &&
-            rows == d->X.rows && Y.rows == rows && Y.cols == 2)
+        if (fp && fscanf(fp, "%zu %lf %lf %d %llx", &rows, &info.kl, &info.seconds, &info.exact, &stored) == 5 &&
+            rows == d->X.rows && stored == hash && Y.rows == rows && Y.cols == 2)
             have = 1;
         if (fp)
             fclose(fp);
@@ -190,7 +205,7 @@ static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_da
         fc_npy_write_f64(npy, &Y);
         FILE *fp = fopen(txt, "w");
         if (fp) {
-            fprintf(fp, "%zu %.17g %.17g %d\n", n, info.kl, info.seconds, info.exact);
+            fprintf(fp, "%zu %.17g %.17g %d %016llx\n", n, info.kl, info.seconds, info.exact, hash);
             fclose(fp);
         }
     }
@@ -357,8 +372,8 @@ static int error_analysis(const char *spec, const fc_dataset *d, const fc_study 
             }
         }
     }
-    if (job.method->needs_k && job.params.k == 0)
-        job.params.k = (int)d->truth.k; /* the true K, as the paper */
+    if (job.method->needs_k && job.params.k == 0) /* METHOD:k=N (fc_param_set keeps it in k_fixed), else the true K */
+        job.params.k = job.k_mode == FC_K_FIXED ? job.k_fixed : (int)d->truth.k;
     fc_eval_job_describe(&job, setting, setting_len);
     char full[256];
     snprintf(full, sizeof full, "%s %s", job.method->name, setting);
@@ -451,15 +466,19 @@ static size_t discover(const char *shared, int photos, set_spec *sets, size_t ma
     return n;
 }
 
-static void where_to_put_data(const char *shared)
+static void where_to_put_data(const char *shared, int photos)
 {
-    printf("analyze: no dataset found (looked for %s/embeddings/{personal,lfw3,orl,yale}/emb.npy).\n"
-           "  Put the shared data beside the project (../shared, or set FC_SHARED): embeddings/<set>/ with\n"
+    if (photos) /* --from-photos reads the photo folders only */
+        printf("analyze: no dataset found (looked for the photo folders %s/data/{personal,lfw,orl,yale}).\n",
+               shared);
+    else
+        printf("analyze: no dataset found (looked for %s/embeddings/{personal,lfw3,orl,yale}/emb.npy).\n",
+               shared);
+    printf("  Put the shared data beside the project (../shared, or set FC_SHARED): embeddings/<set>/ with\n"
            "  emb.npy, truth.txt and faces.tsv; photos in data/<set>/<person>/<image>.\n"
            "  LFW (Labeled Faces in the Wild) is available from the LFW project site\n"
            "  (http://vis-www.cs.umass.edu/lfw/, lfw.tgz): unpack it as data/lfw/<person>/<image>.jpg.\n"
-           "  Or name an embeddings folder yourself: facecluster analyze NAME=FOLDER -o REPORT_DIR\n",
-           shared);
+           "  Or name an embeddings folder yourself: facecluster analyze NAME=FOLDER -o REPORT_DIR\n");
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -499,19 +518,25 @@ int cmd_analyze(int argc, char **argv)
         case O_SEED: bad = cli_parse_seed(CMD, "--seed", optarg, &cfg.seed); break;
         case O_THREADS: bad = cli_parse_int(CMD, "--threads", optarg, 1, 1024, &cfg.threads); break;
         case O_SWEEP:
-            if (sscanf(optarg, "%lf:%lf:%lf", &cfg.sweep_lo, &cfg.sweep_hi, &cfg.sweep_step) != 3 ||
+        {
+            int used = -1; /* trailing text ("0.2junk", "0.2:7") is refused, not ignored */
+            if (sscanf(optarg, "%lf:%lf:%lf%n", &cfg.sweep_lo, &cfg.sweep_hi, &cfg.sweep_step, &used) != 3 ||
+                used < 0 || optarg[used] ||
                 !(cfg.sweep_lo > 0) || !(cfg.sweep_hi >= cfg.sweep_lo) || !(cfg.sweep_step > 0) ||
                 (cfg.sweep_hi - cfg.sweep_lo) / cfg.sweep_step > 1000) {
                 cli_error(CMD, "--sweep expects A:B:STEP with 0 < A <= B and STEP > 0, got '%s'", optarg);
                 bad = 1;
             }
             break;
+        }
         case O_NOAUTO: cfg.auto_k = 0; break;
         case O_NOBEYOND: cfg.beyond = 0; break;
         case O_LARGE: {
-            unsigned long ln;
-            int lr;
-            if (sscanf(optarg, "%lu:%d", &ln, &lr) != 2 || lr < 1) {
+            unsigned long ln = 0;
+            int lr = 0, used = -1;
+            /* %lu would take "-5" as a huge N; trailing text is refused too */
+            if (optarg[0] == '-' || sscanf(optarg, "%lu:%d%n", &ln, &lr, &used) != 2 || used < 0 || optarg[used] ||
+                lr < 1) {
                 cli_error(CMD, "--large expects N:R (datasets above N faces get R runs), got '%s'", optarg);
                 bad = 1;
             }
@@ -543,6 +568,10 @@ int cmd_analyze(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
+    if (!out[0]) { /* "" + "/figures" would write the report into the file-system root */
+        cli_error(CMD, "-o expects a folder name, got ''");
+        return EXIT_USAGE;
+    }
     if (!shared)
         shared = "../shared";
     cfg.runs = runs > 0 ? runs : preset_quick ? 5 : 30;
@@ -559,7 +588,7 @@ int cmd_analyze(int argc, char **argv)
     cfg.note = note;
 
     set_spec sets[MAX_SETS];
-    size_t nsets = 0;
+    size_t nsets = 0, skipped_sets = 0;
     for (int i = optind; i < argc; i++) {
         if (nsets == MAX_SETS) {
             cli_error(CMD, "at most %d datasets", MAX_SETS);
@@ -579,15 +608,34 @@ int cmd_analyze(int argc, char **argv)
         else {
             const char *b = strrchr(s->dir, '/');
             snprintf(s->name, sizeof s->name, "%s", b ? b + 1 : s->dir);
+            char real[4096];
+            /* "." or ".." (or "/"): name the set after the folder it really is */
+            if ((!s->name[0] || !strcmp(s->name, ".") || !strcmp(s->name, "..")) && realpath(s->dir, real)) {
+                b = strrchr(real, '/');
+                snprintf(s->name, sizeof s->name, "%s", b && b[1] ? b + 1 : "root");
+            }
+        }
+        /* the name becomes datasets/NAME, cache/NAME and thumbs/NAME: "", "." and ".." would write into the
+         * report folder itself, and two sets of one name into the same folders */
+        if (!s->name[0] || !strcmp(s->name, ".") || !strcmp(s->name, "..")) {
+            cli_error(CMD, "%s: '%s' cannot be a dataset name (NAME=FOLDER)", argv[i], s->name);
+            return EXIT_USAGE;
         }
         for (char *p = s->name; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
                   *p == '_' || *p == '.'))
                 *p = '_';
-        if (!is_dir(s->dir)) {
-            cli_error(CMD, "%s: not a folder", s->dir);
-            return EXIT_FAILURE_;
+        if (!is_dir(s->dir)) { /* named and left out; the others are studied (exit 1), as embed does */
+            cli_error(CMD, "%s: not a folder; left out", s->dir);
+            skipped_sets++;
+            continue;
         }
+        for (size_t k = 0; k < nsets; k++)
+            if (!strcmp(sets[k].name, s->name)) {
+                cli_error(CMD, "two datasets are named '%s' (%s and %s); name them apart with NAME=FOLDER", s->name,
+                          sets[k].dir, s->dir);
+                return EXIT_USAGE;
+            }
         char p[4200];
         snprintf(p, sizeof p, "%s/emb.npy", s->dir);
         s->photos = !is_file(p); /* no embeddings here: a photo folder <person>/<image> */
@@ -600,11 +648,25 @@ int cmd_analyze(int argc, char **argv)
             check_method_list("--large-slow", cfg.large_slow, 0))
             return EXIT_USAGE;
     }
+    if (nsets == 0 && skipped_sets)
+        return EXIT_FAILURE_; /* every DATASET named was missing: nothing to study (no discovery either) */
     if (nsets == 0) {
         nsets = discover(shared, from_photos, sets, MAX_SETS);
         if (nsets == 0) {
-            where_to_put_data(shared);
+            where_to_put_data(shared, from_photos);
             return EXIT_OK;
+        }
+    }
+    for (int i = 0; i < nimages; i++) { /* a NAME that is no dataset of this run (a typo) was silently ignored */
+        const char *eq = strchr(images_arg[i], '=');
+        size_t s = 0;
+        while (s < nsets && !((size_t)(eq - images_arg[i]) == strlen(sets[s].name) &&
+                              !strncmp(images_arg[i], sets[s].name, strlen(sets[s].name))))
+            s++;
+        if (s == nsets) {
+            cli_error(CMD, "--images %s: no dataset of this run is named '%.*s'", images_arg[i],
+                      (int)(eq - images_arg[i]), images_arg[i]);
+            return EXIT_USAGE;
         }
     }
     for (size_t s = 0; s < nsets; s++) {
@@ -620,8 +682,9 @@ int cmd_analyze(int argc, char **argv)
         sets[s].min_images = min_images > 0 ? min_images : !strcmp(sets[s].name, "lfw") ? 3 : 1;
     }
 
-    char cmdline[2048] = "facecluster";
-    for (int i = 0; i < argc; i++) {
+    char cmdline[2048]; /* argv[0] is already "facecluster analyze" (main.c) */
+    snprintf(cmdline, sizeof cmdline, "%s", argv[0]);
+    for (int i = 1; i < argc; i++) {
         size_t l = strlen(cmdline);
         snprintf(cmdline + l, sizeof cmdline - l, " %s", argv[i]);
     }
@@ -650,6 +713,7 @@ int cmd_analyze(int argc, char **argv)
     size_t done = 0;
     for (size_t s = 0; s < nsets && rc == EXIT_OK; s++) {
         set_spec *sp = &sets[s];
+        size_t k = done; /* slot of this set among those studied (a set that fails to load is left out) */
         int lrc;
         if (sp->photos) {
             char cdir[4400], db[4500];
@@ -662,24 +726,26 @@ int cmd_analyze(int argc, char **argv)
             }
             say("[%zu/%zu] %s: embedding the photos of %s into %s (photos already there are reused)", s + 1, nsets,
                 sp->name, sp->dir, db);
-            lrc = fc_dataset_from_photos(sp->dir, sp->name, db, cfg.threads, &ds[s]);
+            lrc = fc_dataset_from_photos(sp->dir, sp->name, db, cfg.threads, &ds[k]);
         } else {
             say("[%zu/%zu] %s: loading %s", s + 1, nsets, sp->name, sp->dir);
-            lrc = fc_dataset_load(sp->dir, sp->name, sp->images, &ds[s]);
+            lrc = fc_dataset_load(sp->dir, sp->name, sp->images, &ds[k]);
         }
-        if (lrc) {
-            cli_error(CMD, "%s", fc_last_error());
-            rc = EXIT_FAILURE_;
-            break;
+        if (lrc) { /* bad input data: named, left out, the other sets go on (exit 1) */
+            cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+            fc_dataset_free(&ds[k]);
+            skipped_sets++;
+            continue;
         }
-        fc_dataset *d = &ds[s];
+        fc_dataset *d = &ds[k];
         size_t n0 = d->X.rows, k0 = d->truth.k;
         int len = 0;
         if (sp->min_images > 1) {
             if (fc_dataset_filter_min_images(d, sp->min_images)) {
-                cli_error(CMD, "%s", fc_last_error());
-                rc = EXIT_FAILURE_;
-                break;
+                cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+                fc_dataset_free(&ds[k]);
+                skipped_sets++;
+                continue;
             }
             if (!strcmp(d->name, "lfw"))
                 snprintf(d->name, sizeof d->name, "lfw%d", sp->min_images);
@@ -687,14 +753,15 @@ int cmd_analyze(int argc, char **argv)
         }
         if (max_ids > 0 && d->truth.k > (size_t)max_ids) {
             if (fc_dataset_limit_identities(d, (size_t)max_ids, cfg.seed)) {
-                cli_error(CMD, "%s", fc_last_error());
-                rc = EXIT_FAILURE_;
-                break;
+                cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+                fc_dataset_free(&ds[k]);
+                skipped_sets++;
+                continue;
             }
             len += snprintf(sp->note + len, sizeof sp->note - (size_t)len, "%sa seeded random %d of the %zu people",
                             len ? "; " : "", max_ids, k0);
             char nm[64];
-            snprintf(nm, sizeof nm, "%s-part", d->name);
+            snprintf(nm, sizeof nm, "%.58s-part", d->name);
             snprintf(d->name, sizeof d->name, "%s", nm); /* not the paper's full set: no paper column */
         }
         say("%s: %zu faces of %zu people (of %zu faces, %zu people loaded)%s%s", d->name, d->X.rows, d->truth.k, n0,
@@ -709,9 +776,9 @@ int cmd_analyze(int argc, char **argv)
             rc = EXIT_FAILURE_;
             break;
         }
-        pd[s].ds = d;
-        pd[s].note = sp->note[0] ? sp->note : NULL;
-        if (!no_tsne && run_tsne(out, d, cfg.resume, &pd[s])) {
+        pd[k].ds = d;
+        pd[k].note = sp->note[0] ? sp->note : NULL;
+        if (!no_tsne && run_tsne(out, d, cfg.resume, &pd[k])) {
             rc = EXIT_FAILURE_;
             break;
         }
@@ -724,36 +791,40 @@ int cmd_analyze(int argc, char **argv)
         }
         cfg.cache_dir = cache;
         double ts = fc_now();
-        if (fc_study_run(d, &cfg, &st[s])) {
+        if (fc_study_run(d, &cfg, &st[k])) {
             cli_error(CMD, "%s: %s", d->name, fc_last_error());
             rc = EXIT_FAILURE_;
             break;
         }
         cfg.cache_dir = NULL;
         say("%s: protocol done in %.1f s (%zu settings, %zu of %zu groups reused)", d->name, fc_now() - ts,
-            st[s].njobs, st[s].groups_cached, st[s].groups);
-        for (size_t j = 0; j < st[s].njobs; j++)
-            if (st[s].results[j].runs_ok < st[s].results[j].runs)
-                fc_warn("analyze %s: %s failed in %d of %d runs: %s", d->name, st[s].jobs[j].method->name,
-                        st[s].results[j].runs - st[s].results[j].runs_ok, st[s].results[j].runs,
-                        st[s].results[j].error);
-        pd[s].st = &st[s];
-        items[s] = (fc_report_item){d, &st[s]};
-        done = s + 1;
-        if (write_eval_tables(out, d, &st[s])) {
+            st[k].njobs, st[k].groups_cached, st[k].groups);
+        for (size_t j = 0; j < st[k].njobs; j++)
+            if (st[k].results[j].runs_ok < st[k].results[j].runs)
+                fc_warn("analyze %s: %s failed in %d of %d runs: %s", d->name, st[k].jobs[j].method->name,
+                        st[k].results[j].runs - st[k].results[j].runs_ok, st[k].results[j].runs,
+                        st[k].results[j].error);
+        pd[k].st = &st[k];
+        items[k] = (fc_report_item){d, &st[k]};
+        done = k + 1;
+        if (write_eval_tables(out, d, &st[k])) {
             rc = EXIT_FAILURE_;
             break;
         }
-        int erc = error_analysis(errors_spec, d, &st[s], &pd[s], &er[s], settings[s], sizeof settings[s]);
+        int erc = error_analysis(errors_spec, d, &st[k], &pd[k], &er[k], settings[k], sizeof settings[k]);
         if (erc) {
             rc = erc;
             break;
         }
-        if (d->has_glasses && glasses_sweep(&cfg, d, &pd[s], &geps[s], &gerr[s])) {
+        if (d->has_glasses && glasses_sweep(&cfg, d, &pd[k], &geps[k], &gerr[k])) {
             cli_error(CMD, "%s: glasses analysis: %s", d->name, fc_last_error());
             rc = EXIT_FAILURE_;
             break;
         }
+    }
+    if (rc == EXIT_OK && done == 0) {
+        cli_error(CMD, "no dataset could be studied");
+        rc = EXIT_FAILURE_;
     }
     if (rc == EXIT_OK) {
         say("writing the score table and figures");
@@ -783,6 +854,20 @@ int cmd_analyze(int argc, char **argv)
                 fclose(fp);
             }
             say("done in %.1f s (%.1f min): open %s/index.html", wall, wall / 60, out);
+        }
+    }
+    if (rc == EXIT_OK && skipped_sets) {
+        fc_warn("analyze: %zu dataset%s left out (named above)", skipped_sets, skipped_sets == 1 ? "" : "s");
+        rc = EXIT_PARTIAL;
+    }
+    if (rc == EXIT_OK) { /* README's exit codes: photos named on stderr as skipped make it 1, as in embed */
+        long skipped = 0;
+        for (size_t s = 0; s < done; s++)
+            skipped += ds[s].photos_skipped;
+        if (skipped) {
+            fc_warn("analyze: %ld photo%s skipped (no face or unusable; named above, or in the run that met them)",
+                    skipped, skipped == 1 ? "" : "s");
+            rc = EXIT_PARTIAL;
         }
     }
     for (size_t s = 0; s < nsets; s++) {

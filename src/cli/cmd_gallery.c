@@ -242,6 +242,10 @@ int cmd_gallery(int argc, char **argv)
         cli_error("gallery", "needs --emb, --faces, --images, --pred and -o (see --help)");
         return EXIT_USAGE;
     }
+    if (!outdir[0]) { /* "" would put index.html and thumbs/ into the file-system root */
+        cli_error("gallery", "-o expects a folder name, got ''");
+        return EXIT_USAGE;
+    }
     fc_mat X = {0};
     face_row *rows = NULL;
     size_t nrows = 0, npred = 0, nc = 0;

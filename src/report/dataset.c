@@ -4,6 +4,7 @@
 #include "facecluster/rng.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,10 +101,19 @@ int fc_dataset_load(const char *dir, const char *name, const char *image_root, f
     int rc = fc_npy_read_matrix(path, &out->X);
     if (rc)
         return rc;
-    if (out->X.rows == 0) {
+    if (out->X.rows == 0 || out->X.cols == 0) {
+        rc = fc_fail(FC_EFORMAT, "%s: no %s (shape %zu x %zu)", path, out->X.rows ? "columns" : "rows",
+                     out->X.rows, out->X.cols);
         fc_mat_free(&out->X);
-        return fc_fail(FC_EFORMAT, "%s: no rows", path);
+        return rc;
     }
+    /* as cluster/evaluate/tsne: a NaN or infinity would silently turn every score into noise */
+    for (size_t i = 0; i < out->X.rows * out->X.cols; i++)
+        if (!isfinite(out->X.data[i])) {
+            rc = fc_fail(FC_EFORMAT, "%s: row %zu has a NaN or infinite value", path, i / out->X.cols);
+            fc_mat_free(&out->X);
+            return rc;
+        }
     fc_mat_l2_normalize_rows(&out->X);
     snprintf(path, sizeof path, "%s/truth.txt", dir);
     if ((rc = fc_truth_read(path, 0, 0, &out->truth))) {

@@ -3,9 +3,47 @@
 #include "facecluster/embed.h"
 #include "facecluster/store.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* The store (REPORT_DIR/cache/NAME/faces.db) outlives the folder it was made from: it may hold photos of a
+ * folder NAME pointed at before, or photos since deleted. Keeps the rows whose photo is now in `dir`: the
+ * stored absolute path is where dir/relpath leads (symbolic links resolved, as embed stores it), or lies
+ * under dir itself (a photo first stored from another root: its relpath is then re-made from dir). */
+static int keep_photos_in(fc_dataset *d, const char *dir, char **abspath)
+{
+    char root[PATH_MAX], buf[PATH_MAX], cand[PATH_MAX + 4096];
+    if (!realpath(dir, root))
+        return fc_fail(FC_EIO, "%s: cannot resolve the folder", dir);
+    size_t n = d->X.rows, m = 0, rl = strlen(root);
+    size_t *keep = fc_malloc(n ? n : 1, sizeof(size_t));
+    if (!keep)
+        return FC_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        snprintf(cand, sizeof cand, "%s/%s", dir, d->image[i]);
+        if (realpath(cand, buf) && !strcmp(buf, abspath[i])) {
+            keep[m++] = i;
+        } else if (!strncmp(abspath[i], root, rl) && abspath[i][rl] == '/' && stat(abspath[i], &st) == 0) {
+            char *rel = strdup(abspath[i] + rl + 1);
+            if (!rel) {
+                free(keep);
+                return FC_ENOMEM;
+            }
+            free(d->image[i]);
+            d->image[i] = rel;
+            keep[m++] = i;
+        }
+    }
+    int rc = m == n ? FC_OK
+                    : m == 0 ? fc_fail(FC_EFORMAT, "%s: no face was found in the photos", dir)
+                             : fc_dataset_keep_rows(d, keep, m);
+    free(keep);
+    return rc;
+}
 
 int fc_dataset_from_photos(const char *dir, const char *name, const char *db, int threads, fc_dataset *out)
 {
@@ -36,6 +74,7 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
         return rc;
     }
     snprintf(out->name, sizeof out->name, "%s", name);
+    out->photos_skipped = sum.noface + sum.failed + sum.skipped_noface + sum.skipped_failed;
     snprintf(out->image_root, sizeof out->image_root, "%s", dir);
     out->X = X;
     out->truth = truth;
@@ -44,7 +83,15 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
     rows.relpath = NULL;
     out->box = rows.box;
     rows.box = NULL;
+    out->glasses = NULL;
+    rc = keep_photos_in(out, dir, rows.path);
     fc_store_rows_free(&rows);
+    if (rc) {
+        fc_dataset_free(out);
+        return rc;
+    }
+    n = out->X.rows;
+    free(out->glasses);
     out->glasses = fc_malloc(n, sizeof(int));
     if (!out->glasses) {
         fc_dataset_free(out);

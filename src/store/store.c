@@ -196,9 +196,11 @@ void fc_store_rows_free(fc_store_rows *r)
     if (!r) return;
     for (size_t i = 0; i < r->n; i++) {
         if (r->relpath) free(r->relpath[i]);
+        if (r->path) free(r->path[i]);
         if (r->identity) free(r->identity[i]);
     }
     free(r->relpath);
+    free(r->path);
     free(r->identity);
     free(r->face_index);
     free(r->box);
@@ -247,11 +249,11 @@ int fc_store_load(const char *db, const char *model, int flags, fc_mat *X, fc_tr
     const char *sql =
         (flags & FC_STORE_PROMINENT)
             ? "SELECT i.relpath, f.face_index, f.x1, f.y1, f.x2, f.y2, f.score, f.dim, f.embedding, f.embedding_flip,"
-              " l.identity FROM faces f JOIN images i ON i.id=f.image_id LEFT JOIN labels l ON l.image_id=i.id"
+              " l.identity, i.path FROM faces f JOIN images i ON i.id=f.image_id LEFT JOIN labels l ON l.image_id=i.id"
               " WHERE f.model=?1 AND f.id = (SELECT g.id FROM faces g WHERE g.image_id=f.image_id AND g.model=?1"
               " ORDER BY (g.x2-g.x1)*(g.y2-g.y1) DESC, g.score DESC LIMIT 1) ORDER BY i.relpath, f.face_index"
             : "SELECT i.relpath, f.face_index, f.x1, f.y1, f.x2, f.y2, f.score, f.dim, f.embedding, f.embedding_flip,"
-              " l.identity FROM faces f JOIN images i ON i.id=f.image_id LEFT JOIN labels l ON l.image_id=i.id"
+              " l.identity, i.path FROM faces f JOIN images i ON i.id=f.image_id LEFT JOIN labels l ON l.image_id=i.id"
               " WHERE f.model=?1 ORDER BY i.relpath, f.face_index";
     if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK) {
         rc = fc_fail(FC_EFORMAT, "%s: not a face store: %s", db, sqlite3_errmsg(h));
@@ -261,7 +263,7 @@ int fc_store_load(const char *db, const char *model, int flags, fc_mat *X, fc_tr
     size_t cap = 1024, n = 0;
     int dim = 0, all_labelled = 1;
     double *data = NULL;
-    char **paths = NULL, **ids = NULL;
+    char **paths = NULL, **ids = NULL, **abspaths = NULL;
     int *fidx = NULL;
     double *boxes = NULL, *scores = NULL;
     int step;
@@ -271,6 +273,7 @@ int fc_store_load(const char *db, const char *model, int flags, fc_mat *X, fc_tr
             dim = d;
             data = malloc(sizeof *data * cap * dim);
             paths = malloc(sizeof *paths * cap);
+            abspaths = malloc(sizeof *abspaths * cap);
             ids = malloc(sizeof *ids * cap);
             fidx = malloc(sizeof *fidx * cap);
             boxes = malloc(sizeof *boxes * cap * 4);
@@ -279,12 +282,13 @@ int fc_store_load(const char *db, const char *model, int flags, fc_mat *X, fc_tr
             cap *= 2;
             data = realloc(data, sizeof *data * cap * dim);
             paths = realloc(paths, sizeof *paths * cap);
+            abspaths = realloc(abspaths, sizeof *abspaths * cap);
             ids = realloc(ids, sizeof *ids * cap);
             fidx = realloc(fidx, sizeof *fidx * cap);
             boxes = realloc(boxes, sizeof *boxes * cap * 4);
             scores = realloc(scores, sizeof *scores * cap);
         }
-        if (!data || !paths || !ids || !fidx || !boxes || !scores) {
+        if (!data || !paths || !abspaths || !ids || !fidx || !boxes || !scores) {
             rc = fc_fail(FC_ENOMEM, "%s: out of memory loading embeddings", db);
             break;
         }
@@ -307,6 +311,7 @@ int fc_store_load(const char *db, const char *model, int flags, fc_mat *X, fc_tr
         norm = sqrt(norm);
         for (int j = 0; j < dim && norm > 0; j++) row[j] /= norm;
         paths[n] = strdup((const char *)sqlite3_column_text(q, 0));
+        abspaths[n] = strdup((const char *)sqlite3_column_text(q, 11));
         fidx[n] = sqlite3_column_int(q, 1);
         for (int c = 0; c < 4; c++) boxes[n * 4 + c] = sqlite3_column_double(q, 2 + c);
         scores[n] = sqlite3_column_double(q, 6);
@@ -326,18 +331,20 @@ int fc_store_load(const char *db, const char *model, int flags, fc_mat *X, fc_tr
         if (rows) {
             rows->n = n;
             rows->relpath = paths;
+            rows->path = abspaths;
             rows->identity = ids;
             rows->face_index = fidx;
             rows->box = boxes;
             rows->score = scores;
-            paths = ids = NULL;
+            paths = ids = abspaths = NULL;
             fidx = NULL;
             boxes = scores = NULL;
         }
     }
     for (size_t i = 0; paths && i < n; i++) free(paths[i]);
+    for (size_t i = 0; abspaths && i < n; i++) free(abspaths[i]);
     for (size_t i = 0; ids && i < n; i++) free(ids[i]);
-    free(paths); free(ids); free(fidx); free(boxes); free(scores); free(data);
+    free(paths); free(abspaths); free(ids); free(fidx); free(boxes); free(scores); free(data);
 done:
     sqlite3_free(models_err);
     sqlite3_finalize(q);

@@ -28,7 +28,9 @@ int fc_face_thumbnail(const char *image_path, double x1, double y1, double x2, d
     int rc = fc_vips_init();
     if (rc)
         return rc;
-    if (!(x2 > x1 && y2 > y1) || size < 8)
+    /* the box comes from a file: beyond ±1e7 px (or not finite) it is no box of a photo, and the int
+     * arithmetic below would overflow */
+    if (!(x2 > x1 && y2 > y1) || size < 8 || !(fabs(x1) <= 1e7 && fabs(y1) <= 1e7 && fabs(x2) <= 1e7 && fabs(y2) <= 1e7))
         return fc_fail(FC_EARG, "%s: bad face box (%g %g %g %g) or size %d", image_path, x1, y1, x2, y2, size);
     VipsImage *raw = vips_image_new_from_file(image_path, NULL), *img = NULL, *crop = NULL, *thumb = NULL;
     if (!raw) {

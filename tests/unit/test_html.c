@@ -94,6 +94,11 @@ static void test_thumbnail_crops_the_box(void)
     CHECK(fc_face_thumbnail(img, 380, 280, 420, 320, 400, 300, 0.2, 32, 0, out) == 0);
     CHECK(fc_face_thumbnail(img, 500, 500, 600, 600, 400, 300, 0.2, 32, 0, out) == FC_EARG);
     CHECK(fc_face_thumbnail("/nonexistent.jpg", 0, 0, 10, 10, 0, 0, 0.2, 32, 0, out) == FC_EIO);
+    /* absurd boxes from a faces.tsv are refused before any int arithmetic (they overflowed it: UBSan at
+     * viz/thumb.c, `gallery` on a faces.tsv with 1e30 / 1e308 boxes) */
+    CHECK(fc_face_thumbnail(img, 1e30, -1e30, 1e308, 1e308, 400, 300, 0.2, 32, 0, out) == FC_EARG);
+    CHECK(fc_face_thumbnail(img, -3e9, -3e9, 3e9, 3e9, 400, 300, 0.2, 32, 0, out) == FC_EARG);
+    CHECK(fc_face_thumbnail(img, 10, 10, INFINITY, 50, 400, 300, 0.2, 32, 0, out) == FC_EARG);
 }
 
 /* Reads the thumbnail and returns it (NULL on failure); *w, *h its size. */

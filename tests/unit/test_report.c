@@ -1,5 +1,8 @@
 /* Unit tests of the study modules: dataset loading and filters, the error analysis on a hand case, the
- * study cache (resume gives the same numbers; another seed misses), and the cross-dataset table. */
+ * study cache (resume gives the same numbers; another seed misses), the cross-dataset table, and face
+ * thumbnails from boxes that are not finite or absurdly far out (a faces.tsv of NaN / 1e30 boxes overflowed
+ * int arithmetic in the report's thumbnail writer: UBSan "signed integer overflow" at thumb.c); the report now
+ * cuts its thumbnails with fc_face_thumbnail (FC_THUMB_PAD), so that is what is checked. */
 #include "harness.h"
 
 #include "facecluster/dataset.h"
@@ -8,6 +11,8 @@
 #include "facecluster/report.h"
 #include "facecluster/rng.h"
 #include "facecluster/study.h"
+#include "facecluster/image.h"
+#include "facecluster/html.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -222,6 +227,34 @@ static void test_study_cache(void)
     fc_dataset_free(&d);
 }
 
+static void test_thumb_bad_box(void)
+{
+    char img[400], out[400];
+    snprintf(img, sizeof img, "%s/thumb_src.jpg", tmpdir);
+    snprintf(out, sizeof out, "%s/thumb_out.jpg", tmpdir);
+    uint8_t rgb[40 * 30 * 3];
+    for (size_t i = 0; i < sizeof rgb; i++)
+        rgb[i] = (uint8_t)(i * 7);
+    void *buf = NULL;
+    size_t len = 0;
+    CHECK(fc_image_encode_jpeg(rgb, 40, 30, 90, &buf, &len) == 0);
+    FILE *fp = fopen(img, "wb");
+    CHECK(fp && fwrite(buf, 1, len, fp) == len);
+    if (fp)
+        fclose(fp);
+    free(buf);
+    const double good[4] = {5, 5, 25, 20};
+    CHECK(fc_face_thumbnail(img, good[0], good[1], good[2], good[3], 0, 0, 0.25, 32, FC_THUMB_PAD, out) == FC_OK);
+    const double bad[][4] = {{NAN, NAN, NAN, NAN}, {1e30, -1e30, 1e308, 1e308}, {5, 5, INFINITY, 20},
+                             {-1e12, -1e12, -1e12 + 10, -1e12 + 10}};
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+        unlink(out);
+        CHECK(fc_face_thumbnail(img, bad[b][0], bad[b][1], bad[b][2], bad[b][3], 0, 0, 0.25, 32, FC_THUMB_PAD, out) ==
+              FC_EARG);
+        CHECK(access(out, F_OK) != 0);
+    }
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/fc_test_report_XXXXXX");
@@ -233,6 +266,7 @@ int main(void)
     RUN(test_dataset_load_filter);
     RUN(test_errors_hand_case);
     RUN(test_study_cache);
+    RUN(test_thumb_bad_box);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
