@@ -588,7 +588,7 @@ int cmd_analyze(int argc, char **argv)
     cfg.note = note;
 
     set_spec sets[MAX_SETS];
-    size_t nsets = 0, skipped_sets = 0;
+    size_t nsets = 0, skipped_sets = 0, failed_settings = 0;
     for (int i = optind; i < argc; i++) {
         if (nsets == MAX_SETS) {
             cli_error(CMD, "at most %d datasets", MAX_SETS);
@@ -800,10 +800,12 @@ int cmd_analyze(int argc, char **argv)
         say("%s: protocol done in %.1f s (%zu settings, %zu of %zu groups reused)", d->name, fc_now() - ts,
             st[k].njobs, st[k].groups_cached, st[k].groups);
         for (size_t j = 0; j < st[k].njobs; j++)
-            if (st[k].results[j].runs_ok < st[k].results[j].runs)
+            if (st[k].results[j].runs_ok < st[k].results[j].runs) {
+                failed_settings++;
                 fc_warn("analyze %s: %s failed in %d of %d runs: %s", d->name, st[k].jobs[j].method->name,
                         st[k].results[j].runs - st[k].results[j].runs_ok, st[k].results[j].runs,
                         st[k].results[j].error);
+            }
         pd[k].st = &st[k];
         items[k] = (fc_report_item){d, &st[k]};
         done = k + 1;
@@ -858,6 +860,11 @@ int cmd_analyze(int argc, char **argv)
     }
     if (rc == EXIT_OK && skipped_sets) {
         fc_warn("analyze: %zu dataset%s left out (named above)", skipped_sets, skipped_sets == 1 ? "" : "s");
+        rc = EXIT_PARTIAL;
+    }
+    if (rc == EXIT_OK && failed_settings) { /* as evaluate: failed runs are left out of the scores */
+        fc_warn("analyze: %zu setting%s had failed runs, left out of their scores (named above)", failed_settings,
+                failed_settings == 1 ? "" : "s");
         rc = EXIT_PARTIAL;
     }
     if (rc == EXIT_OK) { /* README's exit codes: photos named on stderr as skipped make it 1, as in embed */
