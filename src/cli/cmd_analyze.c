@@ -778,6 +778,7 @@ int cmd_analyze(int argc, char **argv)
         }
         pd[k].ds = d;
         pd[k].note = sp->note[0] ? sp->note : NULL;
+        pd[k].tsne_off = no_tsne;
         if (!no_tsne && run_tsne(out, d, cfg.resume, &pd[k])) {
             rc = EXIT_FAILURE_;
             break;
