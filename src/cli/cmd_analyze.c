@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,20 @@
 #define MAX_SETS 16
 
 static int quiet;
+
+/* Ctrl-C / SIGTERM: every finished part (face store batches, protocol groups, t-SNE maps) is already on disk,
+ * each written whole (SQLite transactions, files renamed into place), so stop at once with the README's 130
+ * and say how to go on. Only async-signal-safe calls here. */
+static int interrupt_tty; /* stderr is a terminal: a progress bar may hold the line, start a new one */
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    static const char msg[] = "\nanalyze: interrupted; finished parts are kept: re-run with --resume\n";
+    ssize_t w = write(STDERR_FILENO, msg + !interrupt_tty, sizeof msg - 1 - !interrupt_tty);
+    (void)w;
+    _exit(EXIT_INTERRUPTED);
+}
 
 /* One "analyze: ..." line on stderr unless --quiet; say() for this command, note() for the library's
  * fc_study callbacks (same output, with the callback's context argument). */
@@ -698,6 +713,13 @@ int cmd_analyze(int argc, char **argv)
         cli_error(CMD, "%s: cannot create: %s", path, strerror(errno));
         return EXIT_FAILURE_;
     }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    interrupt_tty = isatty(STDERR_FILENO);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     say("report folder %s; %zu dataset%s; %d runs per setting%s", out, nsets, nsets == 1 ? "" : "s", cfg.runs,
         cfg.resume ? "; resuming" : "");
 
