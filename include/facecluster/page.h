@@ -29,6 +29,7 @@ typedef struct fc_page_dataset {
     int tsne_ok;                 /* tsne.png exists in datasets/<name>/ */
     double tsne_kl, tsne_seconds;
     int tsne_exact;
+    int tsne_off;                /* the map was not asked for (analyze --no-tsne) */
     const char *error_setting;   /* e.g. "dbscan eps=0.8 min_samples=1", NULL = no error analysis */
     const fc_error_report *err;
     double err_ari;              /* ARI of that clustering on the whole set */

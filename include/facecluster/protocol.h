@@ -36,6 +36,8 @@ typedef struct fc_eval_config {
     fc_noise_mode noise; /* FC_NOISE_SINGLETONS */
     int threads;         /* 0 = OpenMP default; 1 = serial, BLAS threads free */
     int progress;        /* 1 = report progress through fc_progress */
+    int *small_warned;   /* NULL, or a flag shared by calls on the same data: the "subsets have only N rows"
+                            warning is printed only while it is 0, and sets it */
 } fc_eval_config;
 
 void fc_eval_config_init(fc_eval_config *c);

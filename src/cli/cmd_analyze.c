@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,20 @@
 #define MAX_SETS 16
 
 static int quiet;
+
+/* Ctrl-C / SIGTERM: every finished part (face store batches, protocol groups, t-SNE maps) is already on disk,
+ * each written whole (SQLite transactions, files renamed into place), so stop at once with the README's 130
+ * and say how to go on. Only async-signal-safe calls here. */
+static int interrupt_tty; /* stderr is a terminal: a progress bar may hold the line, start a new one */
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    static const char msg[] = "\nanalyze: interrupted; finished parts are kept: re-run with --resume\n";
+    ssize_t w = write(STDERR_FILENO, msg + !interrupt_tty, sizeof msg - 1 - !interrupt_tty);
+    (void)w;
+    _exit(EXIT_INTERRUPTED);
+}
 
 /* One "analyze: ..." line on stderr unless --quiet; say() for this command, note() for the library's
  * fc_study callbacks (same output, with the callback's context argument). */
@@ -588,7 +603,7 @@ int cmd_analyze(int argc, char **argv)
     cfg.note = note;
 
     set_spec sets[MAX_SETS];
-    size_t nsets = 0, skipped_sets = 0;
+    size_t nsets = 0, skipped_sets = 0, failed_settings = 0;
     for (int i = optind; i < argc; i++) {
         if (nsets == MAX_SETS) {
             cli_error(CMD, "at most %d datasets", MAX_SETS);
@@ -698,6 +713,13 @@ int cmd_analyze(int argc, char **argv)
         cli_error(CMD, "%s: cannot create: %s", path, strerror(errno));
         return EXIT_FAILURE_;
     }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    interrupt_tty = isatty(STDERR_FILENO);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     say("report folder %s; %zu dataset%s; %d runs per setting%s", out, nsets, nsets == 1 ? "" : "s", cfg.runs,
         cfg.resume ? "; resuming" : "");
 
@@ -778,6 +800,7 @@ int cmd_analyze(int argc, char **argv)
         }
         pd[k].ds = d;
         pd[k].note = sp->note[0] ? sp->note : NULL;
+        pd[k].tsne_off = no_tsne;
         if (!no_tsne && run_tsne(out, d, cfg.resume, &pd[k])) {
             rc = EXIT_FAILURE_;
             break;
@@ -800,10 +823,12 @@ int cmd_analyze(int argc, char **argv)
         say("%s: protocol done in %.1f s (%zu settings, %zu of %zu groups reused)", d->name, fc_now() - ts,
             st[k].njobs, st[k].groups_cached, st[k].groups);
         for (size_t j = 0; j < st[k].njobs; j++)
-            if (st[k].results[j].runs_ok < st[k].results[j].runs)
+            if (st[k].results[j].runs_ok < st[k].results[j].runs) {
+                failed_settings++;
                 fc_warn("analyze %s: %s failed in %d of %d runs: %s", d->name, st[k].jobs[j].method->name,
                         st[k].results[j].runs - st[k].results[j].runs_ok, st[k].results[j].runs,
                         st[k].results[j].error);
+            }
         pd[k].st = &st[k];
         items[k] = (fc_report_item){d, &st[k]};
         done = k + 1;
@@ -858,6 +883,11 @@ int cmd_analyze(int argc, char **argv)
     }
     if (rc == EXIT_OK && skipped_sets) {
         fc_warn("analyze: %zu dataset%s left out (named above)", skipped_sets, skipped_sets == 1 ? "" : "s");
+        rc = EXIT_PARTIAL;
+    }
+    if (rc == EXIT_OK && failed_settings) { /* as evaluate: failed runs are left out of the scores */
+        fc_warn("analyze: %zu setting%s had failed runs, left out of their scores (named above)", failed_settings,
+                failed_settings == 1 ? "" : "s");
         rc = EXIT_PARTIAL;
     }
     if (rc == EXIT_OK) { /* README's exit codes: photos named on stderr as skipped make it 1, as in embed */

@@ -84,7 +84,7 @@ int cmd_lfw_verify(int argc, char **argv)
     for (size_t i = 0; i < rows.n; i++) idx[i] = (kv){tail2(rows.relpath[i]), i};
     qsort(idx, rows.n, sizeof *idx, cmp_kv);
     double *dist = malloc(sizeof *dist * P.n);
-    size_t missing = 0;
+    size_t missing = 0, scored_same = 0, scored_diff = 0;
     for (size_t i = 0; i < P.n; i++) {
         kv ka = {P.a[i], 0}, kb = {P.b[i], 0};
         kv *ra = bsearch(&ka, idx, rows.n, sizeof *idx, cmp_kv), *rb = bsearch(&kb, idx, rows.n, sizeof *idx, cmp_kv);
@@ -97,6 +97,27 @@ int cmd_lfw_verify(int argc, char **argv)
         double d = 0;
         for (size_t j = 0; j < X.cols; j++) d += (x[j] - y[j]) * (x[j] - y[j]);
         dist[i] = d;
+        if (P.same[i])
+            scored_same++;
+        else
+            scored_diff++;
+    }
+    /* Without both kinds of scored pairs no threshold can be learnt: the accuracy would be chance, not a result. */
+    if (scored_same + scored_diff == 0) {
+        cli_error("lfw-verify", "none of the %zu pairs has both photos' faces in %s (embed the LFW photos into "
+                  "it first); no accuracy", P.n, db);
+    } else if (!scored_same || !scored_diff) {
+        cli_error("lfw-verify", "only %zu of the %zu pairs have both photos' faces in %s and there is no %s pair "
+                  "among them, so no threshold can be learnt; no accuracy", scored_same + scored_diff, P.n, db,
+                  scored_same ? "different-person" : "same-person");
+    }
+    if (!scored_same || !scored_diff) {
+        free(idx);
+        free(dist);
+        fc_mat_free(&X);
+        fc_store_rows_free(&rows);
+        fc_lfw_pairs_free(&P);
+        return EXIT_FAILURE_;
     }
     double acc, sd, thr;
     fc_verify_kfold(dist, P.same, P.fold, P.n, P.folds, &acc, &sd, &thr);

@@ -189,9 +189,12 @@ int fc_evaluate(const fc_mat *X, const int *truth, const fc_eval_job *jobs, size
     int kmin = runs > 0 ? k_true[0] : 0;
     for (int r = 1; r < runs && !rc; r++)
         if (k_true[r] < kmin) kmin = k_true[r];
-    if (!rc && (m < 10 || kmin < 2))
+    if (!rc && (m < 10 || kmin < 2) && !(cfg->small_warned && *cfg->small_warned)) {
+        if (cfg->small_warned)
+            *cfg->small_warned = 1;
         fc_warn("evaluate: subsets have only %zu rows and as few as %d identities (fraction %g of %zu rows); "
                 "scores on them mean little", m, kmin, cfg->fraction, n);
+    }
     for (size_t j = 0; j < njobs && !rc; j++)
         if (jobs[j].k_mode == FC_K_FIXED && jobs[j].k_fixed > (int)m) {
             fc_warn("evaluate: K = %d is more than the %zu rows of a subset; using K = %zu", jobs[j].k_fixed, m, m);

@@ -60,6 +60,8 @@ static int sweep_figure(const char *dir, const char *stem, const fc_report_item 
         o.scale = 1;
         if (!clusters)
             o.ymin = -0.05, o.ymax = 1.05;
+        else
+            o.ymin = 0; /* a count cannot be negative: the ±2·std band is cut at 0 (clipped by the frame) */
         for (int e = 0; e < 3 && rc == FC_OK; e++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", dir, stem, exts[e]);

@@ -243,7 +243,9 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         snprintf(cap, sizeof cap, "t-SNE map of %s coloured by identity (%s, final KL %.3f, %.1f s)", d->name,
                  p->tsne_exact ? "exact" : "Barnes-Hut", p->tsne_kl, p->tsne_seconds);
         figure(fp, stem, cap, "fig2");
-    } else
+    } else if (p->tsne_off)
+        fputs("<p class=\"small\">No t-SNE map (not asked for: --no-tsne).</p>\n", fp);
+    else
         fputs("<p class=\"small\">No t-SNE map (too few faces for the perplexity).</p>\n", fp);
     snprintf(stem, sizeof stem, "figures/scores_%s", d->name);
     snprintf(cap, sizeof cap, "%s: every score per method", d->name);

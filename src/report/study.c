@@ -244,6 +244,7 @@ int fc_study_run(const fc_dataset *d, const fc_study_config *c, fc_study *out)
         return rc;
     }
     uint64_t dh = data_hash(d);
+    int small_warned = 0; /* the small-subset warning concerns the data: once per study, not per group */
     size_t ngroups = 0;
     for (size_t a = 0; a < out->njobs;) {
         size_t b = a + 1;
@@ -267,6 +268,7 @@ int fc_study_run(const fc_dataset *d, const fc_study_config *c, fc_study *out)
             snprintf(what, sizeof what, "%s%s", j->method->name,
                      !j->method->needs_k ? "" : j->k_mode == FC_K_AUTO ? ", automatic K" : ", true K");
         fc_eval_config e = out->eval;
+        e.small_warned = &small_warned;
         if (is_large(c, d->X.rows) && c->large_runs > 0 && (!c->large_slow[0] || in_list(c->large_slow, j->method->name)))
             e.runs = c->large_runs;
         if (c->cache_dir)
