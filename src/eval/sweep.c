@@ -1,6 +1,7 @@
 /* sweep.c — parameter sweeps: parsing "NAME=A:B:STEP" / "NAME=V1,V2", setting a cluster parameter by
  * name, which methods a parameter affects, and one-line descriptions of a job's settings (see protocol.h). */
 #include "facecluster/protocol.h"
+#include "facecluster/cluster_more.h"
 
 #include <errno.h>
 #include <math.h>
@@ -233,8 +234,11 @@ void fc_eval_job_describe(const fc_eval_job *job, char *buf, size_t len)
     } else if (!strcmp(m, "hdbscan"))
         snprintf(buf, len, "min_cluster_size=%d min_samples=%d", p->min_cluster_size,
                  p->min_samples > 0 ? p->min_samples : p->min_cluster_size);
-    else if (fc_param_applies(job->method, "threshold"))
-        snprintf(buf, len, "threshold=%g", p->threshold);
+    else if (fc_param_applies(job->method, "threshold")) {
+        /* 0 stands for the method's own default: name the value that runs, not the 0 */
+        double t = p->threshold > 0 ? p->threshold : !strcmp(m, "chinese_whispers") ? FC_CW_THRESHOLD : FC_GRAPH_THRESHOLD;
+        snprintf(buf, len, "threshold=%g", t);
+    }
     else if (job->method && job->method->needs_k)
         snprintf(buf, len, "%s", k);
     else
