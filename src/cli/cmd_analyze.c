@@ -769,8 +769,13 @@ int cmd_analyze(int argc, char **argv)
                 skipped_sets++;
                 continue;
             }
-            if (!strcmp(d->name, "lfw"))
+            if (!strcmp(d->name, "lfw")) {
                 snprintf(d->name, sizeof d->name, "lfw%d", sp->min_images);
+            } else if (d->X.rows < n0) { /* a part of the set: not the paper's, so no paper column beside it */
+                char nm[64];
+                snprintf(nm, sizeof nm, "%.50s-min%d", d->name, sp->min_images);
+                snprintf(d->name, sizeof d->name, "%s", nm);
+            }
             len += snprintf(sp->note + len, sizeof sp->note - (size_t)len, "people with >= %d images", sp->min_images);
         }
         if (max_ids > 0 && d->truth.k > (size_t)max_ids) {
