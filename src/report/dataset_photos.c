@@ -59,6 +59,13 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
     int rc = fc_embed_run(&o, &sum);
     if (rc)
         return rc;
+    /* an empty folder, or one without a single face, is named as such (not as an empty store) */
+    long with_face = sum.ok + (sum.skipped - sum.skipped_noface - sum.skipped_failed);
+    if (sum.files == 0)
+        return fc_fail(FC_EFORMAT, "%s: no photos found (a labelled folder holds one subfolder of photos per person)",
+                       dir);
+    if (with_face <= 0)
+        return fc_fail(FC_EFORMAT, "%s: no face was found in any of its %ld photos", dir, sum.files);
     fc_mat X = {0};
     fc_truth truth = {0};
     fc_store_rows rows;
