@@ -197,7 +197,9 @@ static int row_nearest(const double *restrict row, const double *restrict dead, 
  * chain's time). Entry D[r][j] is therefore stale when slot j was rewritten after row r was last made
  * current; the right value is then D[j][r], because r has not changed since. `updated` lists the
  * rewritten slots in order, and row r reflects the first row_time[r] of them: repair(r) copies the later
- * ones in from their rows before row r is scanned or used in an update. */
+ * ones in from their rows before row r is scanned or used in an update. last_write[j] is 1 + the position
+ * of slot j's latest rewrite in `updated` (0: none since the last compaction), so D[r][j] is current
+ * exactly when row_time[r] >= last_write[j]. */
 typedef struct {
     double *D;       /* n × n distances (row stride n), +inf on the diagonal */
     double *size;    /* cluster size per slot (0 once dead) */
@@ -207,6 +209,8 @@ typedef struct {
     int *chain;      /* the nearest-neighbour chain, as slots */
     int *updated;    /* slots rewritten since the last compaction, in order */
     size_t *row_time; /* per slot: how many of `updated` its row reflects */
+    size_t *last_write; /* per slot: 1 + its latest position in `updated`, 0 if none */
+    double *buf;     /* compaction scratch: COMPACT_ROWS rows of n/2 + 1 doubles */
     size_t n, nalive, chain_len, nupdated;
 } nn_state;
 
@@ -216,28 +220,47 @@ static void repair(nn_state *s, int r)
     double *row = s->D + (size_t)r * w;
     for (size_t u = s->row_time[r]; u < s->nupdated; u++) {
         int j = s->updated[u];
-        if (s->dead[j] == 0)
+        if (s->last_write[j] == u + 1 && s->dead[j] == 0) /* a slot rewritten again later: only its last */
             row[j] = s->D[(size_t)j * w + (size_t)r];
     }
     s->row_time[r] = s->nupdated;
 }
 
 /* Moves the live slots to 0..nalive-1 (order kept, so ties still go to the lowest original index) and
- * shrinks the matrix in place: new row r is written no later in memory than old row alive[r] starts, so
- * a forward copy never overwrites a row that is still to be read. */
+ * shrinks the matrix in place, making every entry current on the way: COMPACT_ROWS new rows at a time
+ * are assembled in `buf` and then written over the matrix. Their columns left of the block come from
+ * the new rows already written (current, and the matrix is symmetric), the others from whichever of
+ * D[a][b] and D[b][a] is current. New row r starts no later in memory than old row alive[r] does, so
+ * the old rows of the block and after it are intact while the block is read. */
+enum { COMPACT_ROWS = 16 };
+
 static void compact(nn_state *s)
 {
     size_t m = s->nalive, n = s->n;
-    for (size_t r = 0; r < m; r++)
-        repair(s, s->alive[r]);
     int *newslot = s->chain + n; /* scratch: old slot -> new slot (the chain array has room for 2n) */
+    for (size_t r = 0; r < m; r++)
+        newslot[s->alive[r]] = (int)r;
+    double *D = s->D, *buf = s->buf;
+    for (size_t r0 = 0; r0 < m; r0 += COMPACT_ROWS) {
+        size_t rb = m - r0 < COMPACT_ROWS ? m - r0 : COMPACT_ROWS;
+        for (size_t c = 0; c < r0; c++) {
+            const double *col = D + c * m + r0;
+            for (size_t k = 0; k < rb; k++)
+                buf[k * m + c] = col[k];
+        }
+        for (size_t c = r0; c < m; c++) {
+            size_t b = (size_t)s->alive[c], lw = s->last_write[b];
+            const double *rowb = D + b * n;
+            for (size_t k = 0; k < rb; k++) { /* a select of addresses: no branch to mispredict */
+                size_t a = (size_t)s->alive[r0 + k];
+                const double *src = s->row_time[a] >= lw ? D + a * n + b : rowb + a;
+                buf[k * m + c] = *src;
+            }
+        }
+        memcpy(D + r0 * m, buf, rb * m * sizeof(double));
+    }
     for (size_t r = 0; r < m; r++) {
         size_t old = (size_t)s->alive[r];
-        newslot[old] = (int)r;
-        const double *src = s->D + old * n;
-        double *dst = s->D + r * m;
-        for (size_t c = 0; c < m; c++)
-            dst[c] = src[s->alive[c]];
         s->size[r] = s->size[old];
         s->orig[r] = s->orig[old];
     }
@@ -247,6 +270,7 @@ static void compact(nn_state *s)
         s->alive[r] = (int)r;
         s->dead[r] = 0;
         s->row_time[r] = 0;
+        s->last_write[r] = 0;
     }
     s->nupdated = 0;
     s->n = m;
@@ -270,10 +294,13 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
                   .chain = fc_malloc(2 * n, sizeof(int)),
                   .updated = fc_malloc(n, sizeof(int)),
                   .row_time = fc_calloc(n, sizeof(size_t)),
+                  .last_write = fc_calloc(n, sizeof(size_t)),
+                  .buf = fc_malloc((size_t)COMPACT_ROWS * (n / 2 + 1), sizeof(double)),
                   .n = n,
                   .nalive = n};
     int rc = FC_OK;
-    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain || !s.updated || !s.row_time) {
+    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain || !s.updated || !s.row_time || !s.last_write ||
+        !s.buf) {
         rc = fc_fail(FC_ENOMEM, "%s: out of memory (%.2f GB)", what, (double)n * n * 8 / 1e9);
         goto done;
     }
@@ -345,7 +372,7 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
         lw_update_row(method, D + (size_t)x * w, ry, s.dead, s.size, w, cur, nx, ny);
         ry[y] = INFINITY;
         s.updated[s.nupdated++] = y; /* column y is now stale in every other row (see nn_state) */
-        s.row_time[y] = s.nupdated;
+        s.row_time[y] = s.last_write[y] = s.nupdated;
     }
 done:
     free(s.D);
@@ -356,6 +383,8 @@ done:
     free(s.chain);
     free(s.updated);
     free(s.row_time);
+    free(s.last_write);
+    free(s.buf);
     if (rc == FC_OK)
         fc_merges_sort(merges, n - 1);
     return rc;
