@@ -143,14 +143,40 @@ static void lw_update_row(fc_linkage m, const double *restrict rx, double *restr
         }
         break;
     case FC_LINK_WARD:
-    default:
-#pragma omp simd
-        for (size_t i = 0; i < n; i++) {
+    default: {
+        size_t i = 0;
+#ifdef __AVX512F__
+        /* 1 / (nx + ny + ni) from a table for the small cluster sizes (the same division, done once per
+         * size), a division only for lanes with larger ones: the division was the update's bottleneck */
+        enum { WARD_TABLE = 64 };
+        double tab[WARD_TABLE];
+        for (int q = 0; q < WARD_TABLE; q++)
+            tab[q] = 1.0 / (nx + ny + (double)q);
+        __m512d vnx = _mm512_set1_pd(nx), vny = _mm512_set1_pd(ny), vnxy = _mm512_set1_pd(nx + ny);
+        __m512d vdxy = _mm512_set1_pd(dxy), vone = _mm512_set1_pd(1.0), vlim = _mm512_set1_pd(WARD_TABLE);
+        __m512d vinf = _mm512_set1_pd(INFINITY), vzero = _mm512_setzero_pd();
+        for (; i + 8 <= n; i += 8) {
+            __m512d ni = _mm512_loadu_pd(size + i), dxi = _mm512_loadu_pd(rx + i), dyi = _mm512_loadu_pd(ry + i);
+            __mmask8 small = _mm512_cmp_pd_mask(ni, vlim, _CMP_LT_OQ);
+            __m512d t = _mm512_mask_i32gather_pd(vzero, small, _mm512_cvttpd_epi32(ni), tab, 8);
+            if (small != 0xFF)
+                t = _mm512_mask_div_pd(t, (__mmask8)~small, vone, _mm512_add_pd(vnxy, ni));
+            /* the scalar expression below, operation for operation (no contraction) */
+            __m512d a = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(ni, vnx), t), dxi), dxi);
+            __m512d b = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(ni, vny), t), dyi), dyi);
+            __m512d c = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(ni, t), vdxy), vdxy);
+            __m512d v = _mm512_sqrt_pd(_mm512_sub_pd(_mm512_add_pd(a, b), c));
+            __mmask8 gone = _mm512_cmp_pd_mask(_mm512_loadu_pd(dead + i), vzero, _CMP_NEQ_UQ);
+            _mm512_storeu_pd(ry + i, _mm512_mask_mov_pd(v, gone, vinf));
+        }
+#endif
+        for (; i < n; i++) {
             double ni = size[i], t = 1.0 / (nx + ny + ni), dxi = rx[i], dyi = ry[i];
             double v = sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * dxy * dxy);
             ry[i] = dead[i] != 0 ? INFINITY : v;
         }
         break;
+    }
     }
 }
 
