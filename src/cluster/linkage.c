@@ -11,6 +11,7 @@
 #endif
 #include <limits.h>
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,8 +237,8 @@ typedef struct {
     int *updated;    /* slots rewritten since the last compaction, in order */
     size_t *row_time; /* per slot: how many of `updated` its row reflects */
     size_t *last_write; /* per slot: 1 + its latest position in `updated`, 0 if none */
-    double *buf;     /* compaction scratch: COMPACT_ROWS rows of n/2 + 1 doubles */
-    size_t n, nalive, chain_len, nupdated;
+    double *buf;     /* compaction scratch, per thread: COMPACT_ROWS rows of n0/2 + 1 doubles */
+    size_t n0, n, nalive, chain_len, nupdated; /* n0: the number of rows */
 } nn_state;
 
 static void repair(nn_state *s, int r)
@@ -253,12 +254,38 @@ static void repair(nn_state *s, int r)
 }
 
 /* Moves the live slots to 0..nalive-1 (order kept, so ties still go to the lowest original index) and
- * shrinks the matrix in place, making every entry current on the way: COMPACT_ROWS new rows at a time
- * are assembled in `buf` and then written over the matrix. Their columns left of the block come from
+ * shrinks the matrix in place, making every entry current on the way. New rows are assembled
+ * COMPACT_ROWS at a time in a buffer and then written over the matrix: their columns below `lo` from
  * the new rows already written (current, and the matrix is symmetric), the others from whichever of
- * D[a][b] and D[b][a] is current. New row r starts no later in memory than old row alive[r] does, so
- * the old rows of the block and after it are intact while the block is read. */
-enum { COMPACT_ROWS = 16 };
+ * D[a][b] and D[b][a] is current in the old layout.
+ *
+ * The new rows are done in rounds [R, 2R): the new rows below 2R overwrite only old slots below
+ * 2R·m/n <= R (compaction starts with m <= n/2 live slots), and a round reads old rows of slots >= R
+ * only (alive[c] >= c) and new rows below R, so the blocks of one round are independent and are shared
+ * out among the threads: one barrier per round, about log2(m/COMPACT_ROWS) in all. */
+enum { COMPACT_ROWS = 32 };
+enum { PAR_COMPACT_MIN = 1024 }; /* smaller compactions run on one thread */
+
+static void compact_block(nn_state *s, size_t m, size_t r0, size_t lo, double *buf)
+{
+    size_t n = s->n, rb = m - r0 < COMPACT_ROWS ? m - r0 : COMPACT_ROWS;
+    double *D = s->D;
+    for (size_t c = 0; c < lo; c++) {
+        const double *col = D + c * m + r0;
+        for (size_t k = 0; k < rb; k++)
+            buf[k * m + c] = col[k];
+    }
+    for (size_t c = lo; c < m; c++) {
+        size_t b = (size_t)s->alive[c], lw = s->last_write[b];
+        const double *rowb = D + b * n;
+        for (size_t k = 0; k < rb; k++) { /* a select of addresses: no branch to mispredict */
+            size_t a = (size_t)s->alive[r0 + k];
+            const double *src = s->row_time[a] >= lw ? D + a * n + b : rowb + a;
+            buf[k * m + c] = *src;
+        }
+    }
+    memcpy(D + r0 * m, buf, rb * m * sizeof(double));
+}
 
 static void compact(nn_state *s)
 {
@@ -266,24 +293,17 @@ static void compact(nn_state *s)
     int *newslot = s->chain + n; /* scratch: old slot -> new slot (the chain array has room for 2n) */
     for (size_t r = 0; r < m; r++)
         newslot[s->alive[r]] = (int)r;
-    double *D = s->D, *buf = s->buf;
-    for (size_t r0 = 0; r0 < m; r0 += COMPACT_ROWS) {
-        size_t rb = m - r0 < COMPACT_ROWS ? m - r0 : COMPACT_ROWS;
-        for (size_t c = 0; c < r0; c++) {
-            const double *col = D + c * m + r0;
-            for (size_t k = 0; k < rb; k++)
-                buf[k * m + c] = col[k];
+    size_t per_thread = (size_t)COMPACT_ROWS * (s->n0 / 2 + 1);
+    compact_block(s, m, 0, 0, s->buf); /* the first block reads only old rows */
+#pragma omp parallel if (m >= PAR_COMPACT_MIN)
+    {
+        double *buf = s->buf + (size_t)omp_get_thread_num() * per_thread;
+        for (size_t R = COMPACT_ROWS; R < m; R *= 2) {
+            size_t R2 = 2 * R < m ? 2 * R : m;
+#pragma omp for schedule(dynamic, 1)
+            for (size_t r0 = R; r0 < R2; r0 += COMPACT_ROWS)
+                compact_block(s, m, r0, R, buf);
         }
-        for (size_t c = r0; c < m; c++) {
-            size_t b = (size_t)s->alive[c], lw = s->last_write[b];
-            const double *rowb = D + b * n;
-            for (size_t k = 0; k < rb; k++) { /* a select of addresses: no branch to mispredict */
-                size_t a = (size_t)s->alive[r0 + k];
-                const double *src = s->row_time[a] >= lw ? D + a * n + b : rowb + a;
-                buf[k * m + c] = *src;
-            }
-        }
-        memcpy(D + r0 * m, buf, rb * m * sizeof(double));
     }
     for (size_t r = 0; r < m; r++) {
         size_t old = (size_t)s->alive[r];
@@ -321,7 +341,8 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
                   .updated = fc_malloc(n, sizeof(int)),
                   .row_time = fc_calloc(n, sizeof(size_t)),
                   .last_write = fc_calloc(n, sizeof(size_t)),
-                  .buf = fc_malloc((size_t)COMPACT_ROWS * (n / 2 + 1), sizeof(double)),
+                  .buf = fc_malloc((size_t)omp_get_max_threads() * COMPACT_ROWS * (n / 2 + 1), sizeof(double)),
+                  .n0 = n,
                   .n = n,
                   .nalive = n};
     int rc = FC_OK;
