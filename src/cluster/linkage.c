@@ -171,10 +171,11 @@ static void lw_update_row(fc_linkage m, const double *restrict rx, double *restr
             _mm512_storeu_pd(ry + i, _mm512_mask_mov_pd(v, gone, vinf));
         }
 #endif
-        for (; i < n; i++) {
-            double ni = size[i], t = 1.0 / (nx + ny + ni), dxi = rx[i], dyi = ry[i];
-            double v = sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * dxy * dxy);
-            ry[i] = dead[i] != 0 ? INFINITY : v;
+#pragma omp simd /* the tail, or the whole row without AVX-512 */
+        for (size_t j = i; j < n; j++) {
+            double nj = size[j], t = 1.0 / (nx + ny + nj), dxj = rx[j], dyj = ry[j];
+            double v = sqrt((nj + nx) * t * dxj * dxj + (nj + ny) * t * dyj * dyj - nj * t * dxy * dxy);
+            ry[j] = dead[j] != 0 ? INFINITY : v;
         }
         break;
     }
