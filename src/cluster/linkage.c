@@ -11,6 +11,7 @@
 #endif
 #include <limits.h>
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,14 +144,41 @@ static void lw_update_row(fc_linkage m, const double *restrict rx, double *restr
         }
         break;
     case FC_LINK_WARD:
-    default:
-#pragma omp simd
-        for (size_t i = 0; i < n; i++) {
-            double ni = size[i], t = 1.0 / (nx + ny + ni), dxi = rx[i], dyi = ry[i];
-            double v = sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * dxy * dxy);
-            ry[i] = dead[i] != 0 ? INFINITY : v;
+    default: {
+        size_t i = 0;
+#ifdef __AVX512F__
+        /* 1 / (nx + ny + ni) from a table for the small cluster sizes (the same division, done once per
+         * size), a division only for lanes with larger ones: the division was the update's bottleneck */
+        enum { WARD_TABLE = 64 };
+        double tab[WARD_TABLE];
+        for (int q = 0; q < WARD_TABLE; q++)
+            tab[q] = 1.0 / (nx + ny + (double)q);
+        __m512d vnx = _mm512_set1_pd(nx), vny = _mm512_set1_pd(ny), vnxy = _mm512_set1_pd(nx + ny);
+        __m512d vdxy = _mm512_set1_pd(dxy), vone = _mm512_set1_pd(1.0), vlim = _mm512_set1_pd(WARD_TABLE);
+        __m512d vinf = _mm512_set1_pd(INFINITY), vzero = _mm512_setzero_pd();
+        for (; i + 8 <= n; i += 8) {
+            __m512d ni = _mm512_loadu_pd(size + i), dxi = _mm512_loadu_pd(rx + i), dyi = _mm512_loadu_pd(ry + i);
+            __mmask8 small = _mm512_cmp_pd_mask(ni, vlim, _CMP_LT_OQ);
+            __m512d t = _mm512_mask_i32gather_pd(vzero, small, _mm512_cvttpd_epi32(ni), tab, 8);
+            if (small != 0xFF)
+                t = _mm512_mask_div_pd(t, (__mmask8)~small, vone, _mm512_add_pd(vnxy, ni));
+            /* the scalar expression below, operation for operation (no contraction) */
+            __m512d a = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(ni, vnx), t), dxi), dxi);
+            __m512d b = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(ni, vny), t), dyi), dyi);
+            __m512d c = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(ni, t), vdxy), vdxy);
+            __m512d v = _mm512_sqrt_pd(_mm512_sub_pd(_mm512_add_pd(a, b), c));
+            __mmask8 gone = _mm512_cmp_pd_mask(_mm512_loadu_pd(dead + i), vzero, _CMP_NEQ_UQ);
+            _mm512_storeu_pd(ry + i, _mm512_mask_mov_pd(v, gone, vinf));
+        }
+#endif
+#pragma omp simd /* the tail, or the whole row without AVX-512 */
+        for (size_t j = i; j < n; j++) {
+            double nj = size[j], t = 1.0 / (nx + ny + nj), dxj = rx[j], dyj = ry[j];
+            double v = sqrt((nj + nx) * t * dxj * dxj + (nj + ny) * t * dyj * dyj - nj * t * dxy * dxy);
+            ry[j] = dead[j] != 0 ? INFINITY : v;
         }
         break;
+    }
     }
 }
 
@@ -197,7 +225,9 @@ static int row_nearest(const double *restrict row, const double *restrict dead, 
  * chain's time). Entry D[r][j] is therefore stale when slot j was rewritten after row r was last made
  * current; the right value is then D[j][r], because r has not changed since. `updated` lists the
  * rewritten slots in order, and row r reflects the first row_time[r] of them: repair(r) copies the later
- * ones in from their rows before row r is scanned or used in an update. */
+ * ones in from their rows before row r is scanned or used in an update. last_write[j] is 1 + the position
+ * of slot j's latest rewrite in `updated` (0: none since the last compaction), so D[r][j] is current
+ * exactly when row_time[r] >= last_write[j]. */
 typedef struct {
     double *D;       /* n × n distances (row stride n), +inf on the diagonal */
     double *size;    /* cluster size per slot (0 once dead) */
@@ -207,7 +237,9 @@ typedef struct {
     int *chain;      /* the nearest-neighbour chain, as slots */
     int *updated;    /* slots rewritten since the last compaction, in order */
     size_t *row_time; /* per slot: how many of `updated` its row reflects */
-    size_t n, nalive, chain_len, nupdated;
+    size_t *last_write; /* per slot: 1 + its latest position in `updated`, 0 if none */
+    double *buf;     /* compaction scratch, per thread: COMPACT_ROWS rows of n0/2 + 1 doubles */
+    size_t n0, n, nalive, chain_len, nupdated; /* n0: the number of rows */
 } nn_state;
 
 static void repair(nn_state *s, int r)
@@ -216,28 +248,66 @@ static void repair(nn_state *s, int r)
     double *row = s->D + (size_t)r * w;
     for (size_t u = s->row_time[r]; u < s->nupdated; u++) {
         int j = s->updated[u];
-        if (s->dead[j] == 0)
+        if (s->last_write[j] == u + 1 && s->dead[j] == 0) /* a slot rewritten again later: only its last */
             row[j] = s->D[(size_t)j * w + (size_t)r];
     }
     s->row_time[r] = s->nupdated;
 }
 
 /* Moves the live slots to 0..nalive-1 (order kept, so ties still go to the lowest original index) and
- * shrinks the matrix in place: new row r is written no later in memory than old row alive[r] starts, so
- * a forward copy never overwrites a row that is still to be read. */
+ * shrinks the matrix in place, making every entry current on the way. New rows are assembled
+ * COMPACT_ROWS at a time in a buffer and then written over the matrix: their columns below `lo` from
+ * the new rows already written (current, and the matrix is symmetric), the others from whichever of
+ * D[a][b] and D[b][a] is current in the old layout.
+ *
+ * The new rows are done in rounds [R, 2R): the new rows below 2R overwrite only old slots below
+ * 2R·m/n <= R (compaction starts with m <= n/2 live slots), and a round reads old rows of slots >= R
+ * only (alive[c] >= c) and new rows below R, so the blocks of one round are independent and are shared
+ * out among the threads: one barrier per round, about log2(m/COMPACT_ROWS) in all. */
+enum { COMPACT_ROWS = 32 };
+enum { PAR_COMPACT_MIN = 1024 }; /* smaller compactions run on one thread */
+
+static void compact_block(nn_state *s, size_t m, size_t r0, size_t lo, double *buf)
+{
+    size_t n = s->n, rb = m - r0 < COMPACT_ROWS ? m - r0 : COMPACT_ROWS;
+    double *D = s->D;
+    for (size_t c = 0; c < lo; c++) {
+        const double *col = D + c * m + r0;
+        for (size_t k = 0; k < rb; k++)
+            buf[k * m + c] = col[k];
+    }
+    for (size_t c = lo; c < m; c++) {
+        size_t b = (size_t)s->alive[c], lw = s->last_write[b];
+        const double *rowb = D + b * n;
+        for (size_t k = 0; k < rb; k++) { /* a select of addresses: no branch to mispredict */
+            size_t a = (size_t)s->alive[r0 + k];
+            const double *src = s->row_time[a] >= lw ? D + a * n + b : rowb + a;
+            buf[k * m + c] = *src;
+        }
+    }
+    memcpy(D + r0 * m, buf, rb * m * sizeof(double));
+}
+
 static void compact(nn_state *s)
 {
     size_t m = s->nalive, n = s->n;
-    for (size_t r = 0; r < m; r++)
-        repair(s, s->alive[r]);
     int *newslot = s->chain + n; /* scratch: old slot -> new slot (the chain array has room for 2n) */
+    for (size_t r = 0; r < m; r++)
+        newslot[s->alive[r]] = (int)r;
+    size_t per_thread = (size_t)COMPACT_ROWS * (s->n0 / 2 + 1);
+    compact_block(s, m, 0, 0, s->buf); /* the first block reads only old rows */
+#pragma omp parallel if (m >= PAR_COMPACT_MIN)
+    {
+        double *buf = s->buf + (size_t)omp_get_thread_num() * per_thread;
+        for (size_t R = COMPACT_ROWS; R < m; R *= 2) {
+            size_t R2 = 2 * R < m ? 2 * R : m;
+#pragma omp for schedule(dynamic, 1)
+            for (size_t r0 = R; r0 < R2; r0 += COMPACT_ROWS)
+                compact_block(s, m, r0, R, buf);
+        }
+    }
     for (size_t r = 0; r < m; r++) {
         size_t old = (size_t)s->alive[r];
-        newslot[old] = (int)r;
-        const double *src = s->D + old * n;
-        double *dst = s->D + r * m;
-        for (size_t c = 0; c < m; c++)
-            dst[c] = src[s->alive[c]];
         s->size[r] = s->size[old];
         s->orig[r] = s->orig[old];
     }
@@ -247,6 +317,7 @@ static void compact(nn_state *s)
         s->alive[r] = (int)r;
         s->dead[r] = 0;
         s->row_time[r] = 0;
+        s->last_write[r] = 0;
     }
     s->nupdated = 0;
     s->n = m;
@@ -270,10 +341,14 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
                   .chain = fc_malloc(2 * n, sizeof(int)),
                   .updated = fc_malloc(n, sizeof(int)),
                   .row_time = fc_calloc(n, sizeof(size_t)),
+                  .last_write = fc_calloc(n, sizeof(size_t)),
+                  .buf = fc_malloc((size_t)omp_get_max_threads() * COMPACT_ROWS * (n / 2 + 1), sizeof(double)),
+                  .n0 = n,
                   .n = n,
                   .nalive = n};
     int rc = FC_OK;
-    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain || !s.updated || !s.row_time) {
+    if (!s.D || !s.size || !s.dead || !s.orig || !s.alive || !s.chain || !s.updated || !s.row_time || !s.last_write ||
+        !s.buf) {
         rc = fc_fail(FC_ENOMEM, "%s: out of memory (%.2f GB)", what, (double)n * n * 8 / 1e9);
         goto done;
     }
@@ -345,7 +420,7 @@ int fc_linkage_nn_chain(const fc_mat *X, fc_linkage method, fc_merge *merges)
         lw_update_row(method, D + (size_t)x * w, ry, s.dead, s.size, w, cur, nx, ny);
         ry[y] = INFINITY;
         s.updated[s.nupdated++] = y; /* column y is now stale in every other row (see nn_state) */
-        s.row_time[y] = s.nupdated;
+        s.row_time[y] = s.last_write[y] = s.nupdated;
     }
 done:
     free(s.D);
@@ -356,6 +431,8 @@ done:
     free(s.chain);
     free(s.updated);
     free(s.row_time);
+    free(s.last_write);
+    free(s.buf);
     if (rc == FC_OK)
         fc_merges_sort(merges, n - 1);
     return rc;

@@ -171,4 +171,95 @@ static void test_nn_chain_small_and_duplicates(void)
     fc_mat_free(&X);
 }
 
-TEST_MAIN(RUN(test_nn_chain_matches_naive); RUN(test_nn_chain_small_and_duplicates);)
+/* scipy's nn_chain written out plainly (full symmetric matrix, a scan of the whole row at every chain step,
+ * both halves updated), with the same Lance-Williams expressions as linkage.c. */
+static void scipy_nn_chain(const double *D0, size_t n, fc_linkage m, fc_merge *out)
+{
+    double *D = malloc(n * n * sizeof *D), *size = malloc(n * sizeof *size);
+    int *chain = malloc(n * sizeof *chain), len = 0;
+    memcpy(D, D0, n * n * sizeof *D);
+    for (size_t i = 0; i < n; i++)
+        size[i] = 1;
+    for (size_t k = 0; k + 1 < n; k++) {
+        if (len == 0)
+            for (size_t i = 0; i < n; i++)
+                if (size[i] > 0) {
+                    chain[len++] = (int)i;
+                    break;
+                }
+        int x, y = -1;
+        double cur;
+        for (;;) {
+            x = chain[len - 1];
+            cur = INFINITY;
+            if (len > 1) {
+                y = chain[len - 2];
+                cur = D[(size_t)x * n + y];
+            }
+            for (size_t i = 0; i < n; i++)
+                if (size[i] > 0 && (int)i != x && D[(size_t)x * n + i] < cur)
+                    cur = D[(size_t)x * n + i], y = (int)i;
+            if (len > 1 && y == chain[len - 2])
+                break;
+            chain[len++] = y;
+        }
+        len -= 2;
+        if (x > y) {
+            int t = x;
+            x = y;
+            y = t;
+        }
+        double nx = size[x], ny = size[y];
+        out[k].a = x, out[k].b = y, out[k].dist = cur;
+        size[x] = 0;
+        size[y] = nx + ny;
+        for (size_t i = 0; i < n; i++) {
+            double ni = size[i];
+            if (ni == 0 || (int)i == y)
+                continue;
+            double dxi = D[(size_t)x * n + i], dyi = D[(size_t)y * n + i], v;
+            if (m == FC_LINK_COMPLETE)
+                v = dxi > dyi ? dxi : dyi;
+            else if (m == FC_LINK_AVERAGE)
+                v = (nx * dxi + ny * dyi) / (nx + ny);
+            else {
+                double t = 1.0 / (nx + ny + ni);
+                v = sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * cur * cur);
+            }
+            D[(size_t)y * n + i] = D[i * n + y] = v;
+        }
+    }
+    free(D), free(size), free(chain);
+    fc_merges_sort(out, n - 1);
+}
+
+/* Points on a small integer grid (exact distances, many duplicates and equal distances, so every tie rule
+ * matters), more rows than one 256-row tile and enough to compact twice: the merge list must be scipy's
+ * exactly (same pairs, same order, same distances to the bit). */
+static void test_nn_chain_ties_match_scipy_order(void)
+{
+    size_t n = 700, d = 2;
+    fc_mat X;
+    CHECK(fc_mat_alloc(&X, n, d) == 0);
+    srand(7);
+    for (size_t i = 0; i < n * d; i++)
+        X.data[i] = (double)(rand() % 9);
+    double *D = malloc(n * n * sizeof *D);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            D[i * n + j] = pdist(&X, (int)i, (int)j);
+    fc_merge *got = malloc((n - 1) * sizeof *got), *want = malloc((n - 1) * sizeof *want);
+    for (fc_linkage m = FC_LINK_WARD; m <= FC_LINK_AVERAGE; m++) {
+        CHECK(fc_linkage_nn_chain(&X, m, got) == FC_OK);
+        scipy_nn_chain(D, n, m, want);
+        size_t bad = 0;
+        for (size_t k = 0; k + 1 < n; k++)
+            bad += got[k].a != want[k].a || got[k].b != want[k].b || got[k].dist != want[k].dist;
+        CHECK(bad == 0);
+    }
+    free(got), free(want), free(D);
+    fc_mat_free(&X);
+}
+
+TEST_MAIN(RUN(test_nn_chain_matches_naive); RUN(test_nn_chain_small_and_duplicates);
+          RUN(test_nn_chain_ties_match_scipy_order);)
