@@ -230,7 +230,7 @@ static void write_tsv(FILE *fp, const fc_report_item *items, size_t n)
 {
     fputs("dataset\tn\tk_true\tmethod\tk_mode\tsweep\tvalue\truns\truns_ok\tk_used", fp);
     for (size_t s = 0; s < N_TSV_SCORES; s++)
-        fprintf(fp, "\t%s_mean\t%s_std2", tsv_scores[s], tsv_scores[s]);
+        fprintf(fp, "\t%s_mean\t%s_2std", tsv_scores[s], tsv_scores[s]);
     fputc('\n', fp);
     for (size_t d = 0; d < n; d++) {
         const fc_study *st = items[d].st;
@@ -306,7 +306,7 @@ static void write_json(FILE *fp, const fc_report_item *items, size_t n)
             const fc_eval_result *res = &items[d].st->results[j];
             fputs("{\"ari_mean\": ", fp);
             json_num(fp, res->mean.ari);
-            fputs(", \"ari_std2\": ", fp);
+            fputs(", \"ari_2std\": ", fp);
             json_num(fp, res->std2.ari);
             fputs(", \"param\": ", fp);
             json_num(fp, R[r].sweep ? items[d].st->jobs[j].sweep_value : NAN);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's `facecluster plot lines` and `plot bars` examples must name columns that the tables really
 # have: `evaluate --format tsv` (value, ari_mean, ari_2std; stacked with a dataset column) and analyze's
-# table.tsv (ari_mean, ari_std2). The example read --x eps --y ari, columns no table has.
+# table.tsv (ari_mean, ari_2std). The example read --x eps --y ari, columns no table has.
 set -u
 FC=$(realpath "${FC_BIN:-build/facecluster}")
 PY=/usr/bin/python3
