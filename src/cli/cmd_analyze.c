@@ -874,7 +874,8 @@ int cmd_analyze(int argc, char **argv)
             rc = EXIT_FAILURE_;
         } else {
             if (missing)
-                fc_warn("analyze: %zu gallery faces have no thumbnail (photo folder not found; --images NAME=DIR)",
+                fc_warn("analyze: %zu gallery faces have no thumbnail (no photo folder or faces.tsv for their set, or "
+                        "a photo or face box that could not be read; --images NAME=DIR names a set's photo folder)",
                         missing);
             double wall = fc_now() - t0;
             snprintf(path, sizeof path, "%s/wall_time.txt", out);
