@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #define CMD "analyze"
@@ -37,6 +38,12 @@ static int interrupt_tty; /* stderr is a terminal: a progress bar may hold the l
 static void on_interrupt(int sig)
 {
     (void)sig;
+    /* a second signal (timeout and terminals may send two) can reach another thread while the first is
+     * handled: only the first one speaks; the others wait for its _exit */
+    static atomic_flag taken = ATOMIC_FLAG_INIT;
+    if (atomic_flag_test_and_set(&taken))
+        for (;;)
+            pause();
     static const char msg[] = "\nanalyze: interrupted; finished parts are kept: re-run with --resume\n";
     ssize_t w = write(STDERR_FILENO, msg + !interrupt_tty, sizeof msg - 1 - !interrupt_tty);
     (void)w;
@@ -88,7 +95,7 @@ static void usage(void)
            "found under the shared folder is used (embeddings of personal, lfw3, orl, yale; --from-photos: the\n"
            "photo folders data/{personal,lfw,orl,yale}); if none is found, says where to put them.\n\n"
            "presets:\n"
-           "  --quick                5 runs, LFW limited to 150 people (a few minutes; make demo)\n"
+           "  --quick                5 runs, LFW limited to 150 people (seconds; make demo)\n"
            "  --full                 30 runs on everything (the paper's protocol; default)\n"
            "protocol:\n"
            "  --runs R  --fraction F  --bootstrap  --seed N  --threads N   (30, 0.8, off, 0, all cores)\n"

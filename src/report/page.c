@@ -298,8 +298,8 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         }
     }
     const int *truth = d->truth.ids, *lab = e->labels_used;
-    fprintf(fp, "<h4>Worst merges (%zu clusters hold more than one person; worst first: most pairs of different "
-                "people)</h4>\n", e->n_merges);
+    fprintf(fp, "<h4>Worst merges (%zu %s more than one person; worst first: most pairs of different "
+                "people)</h4>\n", e->n_merges, e->n_merges == 1 ? "cluster holds" : "clusters hold");
     for (size_t k = 0; k < e->n_merges && k < (size_t)info->max_entries; k++) {
         const fc_merge *m = &e->merges[k];
         fprintf(fp, "<div class=\"entry\"><b>Cluster %d</b>: %zu faces of %d people, %lld pairs of different "
@@ -315,8 +315,8 @@ static void dataset_section(FILE *fp, const char *dir, const fc_page_dataset *p,
         groups(fp, dir, p, info, lab, m->cluster, truth, 0, m->row_a, m->row_b, missing);
         fputs("</div>\n", fp);
     }
-    fprintf(fp, "<h4>Worst splits (%zu people spread over several clusters; worst first: most same-person pairs "
-                "separated)</h4>\n", e->n_splits);
+    fprintf(fp, "<h4>Worst splits (%zu %s spread over several clusters; worst first: most same-person pairs "
+                "separated)</h4>\n", e->n_splits, e->n_splits == 1 ? "person" : "people");
     for (size_t k = 0; k < e->n_splits && k < (size_t)info->max_entries; k++) {
         const fc_split *s = &e->splits[k];
         fputs("<div class=\"entry\"><b>", fp);
