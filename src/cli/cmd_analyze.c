@@ -523,7 +523,7 @@ int cmd_analyze(int argc, char **argv)
     fc_study_config_init(&cfg);
     const char *out = "out/report", *errors_spec = NULL, *shared = getenv("FC_SHARED");
     const char *images_arg[MAX_SETS];
-    int nimages = 0, min_images = -1, max_ids = -1, runs = -1, preset_quick = 0, no_tsne = 0, from_photos = 0, c;
+    int nimages = 0, min_images = -1, max_ids = -1, runs = -1, preset_quick = 0, saw_full = 0, no_tsne = 0, from_photos = 0, c;
     quiet = 0;
     optind = 1;
     opterr = 0;
@@ -533,7 +533,7 @@ int cmd_analyze(int argc, char **argv)
         case 'h': usage(); return EXIT_OK;
         case 'o': out = optarg; break;
         case O_QUICK: preset_quick = 1; break;
-        case O_FULL: preset_quick = 0; break;
+        case O_FULL: saw_full = 1; break;
         case O_RUNS: bad = cli_parse_int(CMD, "--runs", optarg, 1, 100000, &runs); break;
         case O_FRAC: bad = cli_parse_double(CMD, "--fraction", optarg, 1e-9, 1000, &cfg.fraction); break;
         case O_BOOT: cfg.bootstrap = 1; break;
@@ -590,6 +590,10 @@ int cmd_analyze(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
+    if (preset_quick && saw_full) {
+        cli_error(CMD, "--quick and --full are two presets: give one");
+        return EXIT_USAGE;
+    }
     if (!out[0]) { /* "" + "/figures" would write the report into the file-system root */
         cli_error(CMD, "-o expects a folder name, got ''");
         return EXIT_USAGE;
@@ -621,6 +625,10 @@ int cmd_analyze(int argc, char **argv)
         s->min_images = -1;
         const char *eq = strchr(argv[i], '=');
         const char *dir = eq ? eq + 1 : argv[i];
+        if (!dir[0]) { /* "NAME=" names no folder: a usage error, not a missing dataset */
+            cli_error(CMD, "%s: no folder after '=' (NAME=FOLDER)", argv[i]);
+            return EXIT_USAGE;
+        }
         snprintf(s->dir, sizeof s->dir, "%s", dir);
         size_t l = strlen(s->dir);
         while (l > 1 && s->dir[l - 1] == '/')
