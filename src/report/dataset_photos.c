@@ -97,6 +97,30 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
         fc_dataset_free(out);
         return rc;
     }
+    /* a photo at the top of `dir` is in no person folder: it has no identity of its own (the folder labeller
+     * would name it after `dir` itself), so it is left out, named in one warning and counted as skipped */
+    size_t *keep = fc_malloc(out->X.rows ? out->X.rows : 1, sizeof(size_t)), m = 0;
+    if (!keep) {
+        fc_dataset_free(out);
+        return FC_ENOMEM;
+    }
+    for (size_t i = 0; i < out->X.rows; i++)
+        if (strchr(out->image[i], '/'))
+            keep[m++] = i;
+    size_t loose = out->X.rows - m;
+    if (loose) {
+        fc_warn("%s: %zu photo%s at the top of the folder, in no person folder (a labelled folder is "
+                "PERSON/IMAGE): left out", dir, loose, loose == 1 ? " lies" : "s lie");
+        out->photos_skipped += (long)loose;
+        rc = m ? fc_dataset_keep_rows(out, keep, m)
+               : fc_fail(FC_EFORMAT, "%s: every photo lies at the top of the folder; a labelled folder holds one "
+                                     "subfolder of photos per person", dir);
+    }
+    free(keep);
+    if (rc) {
+        fc_dataset_free(out);
+        return rc;
+    }
     n = out->X.rows;
     free(out->glasses);
     out->glasses = fc_malloc(n, sizeof(int));
