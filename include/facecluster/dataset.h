@@ -19,7 +19,7 @@
  *    faces of the photos under `dir` (one per photo) with their identity, relative path and box; the
  *    image root is `dir`. Photos without a face are left out (fc_embed_run names them on stderr) and
  *    counted in photos_skipped (with those an earlier run met), so the caller can exit 1; so are photos
- *    lying at the top of `dir`, in no person folder (left out with one fc_warn naming `dir`).
+ *    lying at the top of `dir` beside person folders (left out with one fc_warn naming `dir`).
  *  - Everything is owned by the dataset; fc_dataset_free releases it. Never prints (except what the
  *    embedding step reports through fc_warn / fc_progress).
  */

@@ -97,8 +97,10 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
         fc_dataset_free(out);
         return rc;
     }
-    /* a photo at the top of `dir` is in no person folder: it has no identity of its own (the folder labeller
-     * would name it after `dir` itself), so it is left out, named in one warning and counted as skipped */
+    /* a photo at the top of `dir`, beside person folders, is in no person folder: it has no identity of its
+     * own (the folder labeller would name it after `dir` itself), so it is left out, named in one warning and
+     * counted as skipped. A folder with photos only at its top stays one person (the caller warns about a
+     * single identity). */
     size_t *keep = fc_malloc(out->X.rows ? out->X.rows : 1, sizeof(size_t)), m = 0;
     if (!keep) {
         fc_dataset_free(out);
@@ -108,13 +110,11 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
         if (strchr(out->image[i], '/'))
             keep[m++] = i;
     size_t loose = out->X.rows - m;
-    if (loose) {
+    if (loose && m) {
         fc_warn("%s: %zu photo%s at the top of the folder, in no person folder (a labelled folder is "
                 "PERSON/IMAGE): left out", dir, loose, loose == 1 ? " lies" : "s lie");
         out->photos_skipped += (long)loose;
-        rc = m ? fc_dataset_keep_rows(out, keep, m)
-               : fc_fail(FC_EFORMAT, "%s: every photo lies at the top of the folder; a labelled folder holds one "
-                                     "subfolder of photos per person", dir);
+        rc = fc_dataset_keep_rows(out, keep, m);
     }
     free(keep);
     if (rc) {
