@@ -60,6 +60,9 @@ typedef struct fc_study {
 int fc_study_build_jobs(const fc_study_config *c, size_t n_rows, fc_eval_job **jobs, size_t *njobs);
 int fc_study_run(const fc_dataset *d, const fc_study_config *c, fc_study *out);
 void fc_study_free(fc_study *s);
+/* 64-bit FNV-1a checksum of a matrix (rows, columns, then the values): the data part of the cache key, also
+ * what lets a caller tell whether a stored result (e.g. a t-SNE map) was made from the same embeddings. */
+uint64_t fc_study_matrix_hash(const fc_mat *X);
 long fc_study_best(const fc_study *s, const char *method, fc_k_mode k_mode);
 
 #endif

@@ -168,20 +168,6 @@ static void guess_images(set_spec *s)
         s->images[0] = 0;
 }
 
-/* FNV-1a hash of the embedding matrix: tsne.txt records it so that --resume reuses a map only for the
- * same data (a dataset of the same name and size but other embeddings got the old map). */
-static unsigned long long matrix_hash(const fc_mat *X)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    size_t dims[2] = {X->rows, X->cols};
-    const unsigned char *parts[2] = {(const unsigned char *)dims, (const unsigned char *)X->data};
-    size_t lens[2] = {sizeof dims, X->rows * X->cols * sizeof(double)};
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < lens[k]; i++)
-            h = (h ^ parts[k][i]) * 1099511628211ULL;
-    return h;
-}
-
 /* t-SNE map of the dataset into datasets/NAME/tsne.{png,svg,pdf} (+ tsne.npy, tsne.txt for --resume). */
 static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_dataset *pd)
 {
@@ -191,7 +177,8 @@ static int run_tsne(const char *out, const fc_dataset *d, int resume, fc_page_da
     fc_mat Y = {0};
     fc_tsne_info info = {0};
     int have = 0;
-    unsigned long long hash = matrix_hash(&d->X), stored = 0;
+    /* tsne.txt records the matrix checksum: --resume reuses a map only for the same embeddings */
+    unsigned long long hash = fc_study_matrix_hash(&d->X), stored = 0;
     if (resume && is_file(npy) && is_file(txt) && fc_npy_read_matrix(npy, &Y) == 0) {
         FILE *fp = fopen(txt, "r");
         size_t rows = 0;
@@ -488,6 +475,48 @@ static size_t discover(const char *shared, int photos, set_spec *sets, size_t ma
     return n;
 }
 
+/* "", "." and "..": as datasets/NAME, cache/NAME and thumbs/NAME they would write into the report folder itself */
+static int unusable_set_name(const char *name) { return !name[0] || !strcmp(name, ".") || !strcmp(name, ".."); }
+
+/* --images NAME=DIR (checked to hold '=' when parsed) is about the set named `name` */
+static int images_arg_is_for(const char *arg, const char *name)
+{
+    size_t l = strlen(name);
+    return (size_t)(strchr(arg, '=') - arg) == l && !strncmp(arg, name, l);
+}
+
+/* The filters of the command line on a loaded set: --min-images (LFW: lfwM; another set it cuts down becomes
+ * NAME-minM) and --max-identities (NAME-part): a set that is not the paper's whole set gets no paper column.
+ * What was done is described in sp->note. 0 or an FC_E* code (fc_last_error says why). */
+static int narrow_set(set_spec *sp, fc_dataset *d, int max_ids, uint64_t seed)
+{
+    size_t n0 = d->X.rows, k0 = d->truth.k;
+    int len = 0;
+    char nm[64];
+    if (sp->min_images > 1) {
+        int rc = fc_dataset_filter_min_images(d, sp->min_images);
+        if (rc)
+            return rc;
+        if (!strcmp(d->name, "lfw")) {
+            snprintf(d->name, sizeof d->name, "lfw%d", sp->min_images);
+        } else if (d->X.rows < n0) { /* a part of the set: not the paper's, so no paper column beside it */
+            snprintf(nm, sizeof nm, "%.50s-min%d", d->name, sp->min_images);
+            snprintf(d->name, sizeof d->name, "%s", nm);
+        }
+        len += snprintf(sp->note + len, sizeof sp->note - (size_t)len, "people with >= %d images", sp->min_images);
+    }
+    if (max_ids > 0 && d->truth.k > (size_t)max_ids) {
+        int rc = fc_dataset_limit_identities(d, (size_t)max_ids, seed);
+        if (rc)
+            return rc;
+        snprintf(sp->note + len, sizeof sp->note - (size_t)len, "%sa seeded random %d of the %zu people",
+                 len ? "; " : "", max_ids, k0);
+        snprintf(nm, sizeof nm, "%.58s-part", d->name);
+        snprintf(d->name, sizeof d->name, "%s", nm); /* not the paper's full set: no paper column */
+    }
+    return FC_OK;
+}
+
 static void where_to_put_data(const char *shared, int photos)
 {
     if (photos) /* --from-photos reads the photo folders only */
@@ -640,14 +669,13 @@ int cmd_analyze(int argc, char **argv)
             snprintf(s->name, sizeof s->name, "%s", b ? b + 1 : s->dir);
             char real[4096];
             /* "." or ".." (or "/"): name the set after the folder it really is */
-            if ((!s->name[0] || !strcmp(s->name, ".") || !strcmp(s->name, "..")) && realpath(s->dir, real)) {
+            if (unusable_set_name(s->name) && realpath(s->dir, real)) {
                 b = strrchr(real, '/');
                 snprintf(s->name, sizeof s->name, "%s", b && b[1] ? b + 1 : "root");
             }
         }
-        /* the name becomes datasets/NAME, cache/NAME and thumbs/NAME: "", "." and ".." would write into the
-         * report folder itself, and two sets of one name into the same folders */
-        if (!s->name[0] || !strcmp(s->name, ".") || !strcmp(s->name, "..")) {
+        /* the name becomes datasets/NAME, cache/NAME and thumbs/NAME (two sets of one name are refused below) */
+        if (unusable_set_name(s->name)) {
             cli_error(CMD, "%s: '%s' cannot be a dataset name (NAME=FOLDER)", argv[i], s->name);
             return EXIT_USAGE;
         }
@@ -688,24 +716,19 @@ int cmd_analyze(int argc, char **argv)
         }
     }
     for (int i = 0; i < nimages; i++) { /* a NAME that is no dataset of this run (a typo) was silently ignored */
-        const char *eq = strchr(images_arg[i], '=');
         size_t s = 0;
-        while (s < nsets && !((size_t)(eq - images_arg[i]) == strlen(sets[s].name) &&
-                              !strncmp(images_arg[i], sets[s].name, strlen(sets[s].name))))
+        while (s < nsets && !images_arg_is_for(images_arg[i], sets[s].name))
             s++;
         if (s == nsets) {
             cli_error(CMD, "--images %s: no dataset of this run is named '%.*s'", images_arg[i],
-                      (int)(eq - images_arg[i]), images_arg[i]);
+                      (int)(strchr(images_arg[i], '=') - images_arg[i]), images_arg[i]);
             return EXIT_USAGE;
         }
     }
     for (size_t s = 0; s < nsets; s++) {
-        for (int i = 0; i < nimages; i++) {
-            const char *eq = strchr(images_arg[i], '=');
-            if ((size_t)(eq - images_arg[i]) == strlen(sets[s].name) &&
-                !strncmp(images_arg[i], sets[s].name, strlen(sets[s].name)))
-                snprintf(sets[s].images, sizeof sets[s].images, "%s", eq + 1);
-        }
+        for (int i = 0; i < nimages; i++)
+            if (images_arg_is_for(images_arg[i], sets[s].name))
+                snprintf(sets[s].images, sizeof sets[s].images, "%s", strchr(images_arg[i], '=') + 1);
         if (sets[s].photos && !sets[s].images[0])
             snprintf(sets[s].images, sizeof sets[s].images, "%s", sets[s].dir);
         guess_images(&sets[s]);
@@ -768,43 +791,13 @@ int cmd_analyze(int argc, char **argv)
             say("[%zu/%zu] %s: loading %s", s + 1, nsets, sp->name, sp->dir);
             lrc = fc_dataset_load(sp->dir, sp->name, sp->images, &ds[k]);
         }
-        if (lrc) { /* bad input data: named, left out, the other sets go on (exit 1) */
-            cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
-            fc_dataset_free(&ds[k]);
-            skipped_sets++;
-            continue;
-        }
         fc_dataset *d = &ds[k];
         size_t n0 = d->X.rows, k0 = d->truth.k;
-        int len = 0;
-        if (sp->min_images > 1) {
-            if (fc_dataset_filter_min_images(d, sp->min_images)) {
-                cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
-                fc_dataset_free(&ds[k]);
-                skipped_sets++;
-                continue;
-            }
-            if (!strcmp(d->name, "lfw")) {
-                snprintf(d->name, sizeof d->name, "lfw%d", sp->min_images);
-            } else if (d->X.rows < n0) { /* a part of the set: not the paper's, so no paper column beside it */
-                char nm[64];
-                snprintf(nm, sizeof nm, "%.50s-min%d", d->name, sp->min_images);
-                snprintf(d->name, sizeof d->name, "%s", nm);
-            }
-            len += snprintf(sp->note + len, sizeof sp->note - (size_t)len, "people with >= %d images", sp->min_images);
-        }
-        if (max_ids > 0 && d->truth.k > (size_t)max_ids) {
-            if (fc_dataset_limit_identities(d, (size_t)max_ids, cfg.seed)) {
-                cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
-                fc_dataset_free(&ds[k]);
-                skipped_sets++;
-                continue;
-            }
-            len += snprintf(sp->note + len, sizeof sp->note - (size_t)len, "%sa seeded random %d of the %zu people",
-                            len ? "; " : "", max_ids, k0);
-            char nm[64];
-            snprintf(nm, sizeof nm, "%.58s-part", d->name);
-            snprintf(d->name, sizeof d->name, "%s", nm); /* not the paper's full set: no paper column */
+        if (lrc || narrow_set(sp, d, max_ids, cfg.seed)) { /* bad input data: named, left out, the rest goes on (exit 1) */
+            cli_error(CMD, "%s; %s left out", fc_last_error(), sp->name);
+            fc_dataset_free(d);
+            skipped_sets++;
+            continue;
         }
         say("%s: %zu faces of %zu people (of %zu faces, %zu people loaded)%s%s", d->name, d->X.rows, d->truth.k, n0,
             k0, d->image_root[0] ? "; photos in " : "; no photo folder found (galleries without thumbnails)",

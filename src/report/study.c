@@ -108,14 +108,17 @@ static uint64_t fnv(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-static uint64_t data_hash(const fc_dataset *d)
+uint64_t fc_study_matrix_hash(const fc_mat *X)
 {
     uint64_t h = 1469598103934665603ULL;
-    h = fnv(h, &d->X.rows, sizeof d->X.rows);
-    h = fnv(h, &d->X.cols, sizeof d->X.cols);
-    h = fnv(h, d->X.data, d->X.rows * d->X.cols * sizeof(double));
-    h = fnv(h, d->truth.ids, d->truth.n * sizeof(int));
-    return h;
+    h = fnv(h, &X->rows, sizeof X->rows);
+    h = fnv(h, &X->cols, sizeof X->cols);
+    return fnv(h, X->data, X->rows * X->cols * sizeof(double));
+}
+
+static uint64_t data_hash(const fc_dataset *d)
+{
+    return fnv(fc_study_matrix_hash(&d->X), d->truth.ids, d->truth.n * sizeof(int));
 }
 
 static uint64_t group_hash(uint64_t h, const fc_eval_config *e, const fc_eval_job *jobs, size_t n)
