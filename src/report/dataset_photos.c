@@ -12,7 +12,11 @@
 /* The store (REPORT_DIR/cache/NAME/faces.db) outlives the folder it was made from: it may hold photos of a
  * folder NAME pointed at before, or photos since deleted. Keeps the rows whose photo is now in `dir`: the
  * stored absolute path is where dir/relpath leads (symbolic links resolved, as embed stores it), or lies
- * under dir itself (a photo first stored from another root: its relpath is then re-made from dir). */
+ * under dir itself (a photo first stored from another root: its relpath is then re-made from dir).
+ * Of those, a photo at the top of `dir`, beside person folders, is in no person folder: it has no identity
+ * of its own (the folder labeller would name it after `dir` itself), so it is left out too, named in one
+ * warning and counted in photos_skipped. A folder with photos only at its top stays one person (the caller
+ * warns about a single identity). */
 static int keep_photos_in(fc_dataset *d, const char *dir, char **abspath)
 {
     char root[PATH_MAX], buf[PATH_MAX], cand[PATH_MAX + 4096];
@@ -37,6 +41,17 @@ static int keep_photos_in(fc_dataset *d, const char *dir, char **abspath)
             d->image[i] = rel;
             keep[m++] = i;
         }
+    }
+    size_t inner = 0; /* kept rows inside a person folder, moved to the front of keep[] in order */
+    for (size_t j = 0; j < m; j++)
+        if (strchr(d->image[keep[j]], '/'))
+            keep[inner++] = keep[j];
+    if (inner && inner < m) { /* with no photo in a person folder (inner 0) nothing moved: all m stay */
+        size_t loose = m - inner;
+        fc_warn("%s: %zu photo%s at the top of the folder, in no person folder (a labelled folder is "
+                "PERSON/IMAGE): left out", dir, loose, loose == 1 ? " lies" : "s lie");
+        d->photos_skipped += (long)loose;
+        m = inner;
     }
     int rc = m == n ? FC_OK
                     : m == 0 ? fc_fail(FC_EFORMAT, "%s: no face was found in the photos", dir)
@@ -93,30 +108,6 @@ int fc_dataset_from_photos(const char *dir, const char *name, const char *db, in
     out->glasses = NULL;
     rc = keep_photos_in(out, dir, rows.path);
     fc_store_rows_free(&rows);
-    if (rc) {
-        fc_dataset_free(out);
-        return rc;
-    }
-    /* a photo at the top of `dir`, beside person folders, is in no person folder: it has no identity of its
-     * own (the folder labeller would name it after `dir` itself), so it is left out, named in one warning and
-     * counted as skipped. A folder with photos only at its top stays one person (the caller warns about a
-     * single identity). */
-    size_t *keep = fc_malloc(out->X.rows ? out->X.rows : 1, sizeof(size_t)), m = 0;
-    if (!keep) {
-        fc_dataset_free(out);
-        return FC_ENOMEM;
-    }
-    for (size_t i = 0; i < out->X.rows; i++)
-        if (strchr(out->image[i], '/'))
-            keep[m++] = i;
-    size_t loose = out->X.rows - m;
-    if (loose && m) {
-        fc_warn("%s: %zu photo%s at the top of the folder, in no person folder (a labelled folder is "
-                "PERSON/IMAGE): left out", dir, loose, loose == 1 ? " lies" : "s lie");
-        out->photos_skipped += (long)loose;
-        rc = fc_dataset_keep_rows(out, keep, m);
-    }
-    free(keep);
     if (rc) {
         fc_dataset_free(out);
         return rc;
