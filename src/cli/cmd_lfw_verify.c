@@ -103,15 +103,14 @@ int cmd_lfw_verify(int argc, char **argv)
             scored_diff++;
     }
     /* Without both kinds of scored pairs no threshold can be learnt: the accuracy would be chance, not a result. */
-    if (scored_same + scored_diff == 0) {
-        cli_error("lfw-verify", "none of the %zu pairs has both photos' faces in %s (embed the LFW photos into "
-                  "it first); no accuracy", P.n, db);
-    } else if (!scored_same || !scored_diff) {
-        cli_error("lfw-verify", "only %zu of the %zu pairs have both photos' faces in %s and there is no %s pair "
-                  "among them, so no threshold can be learnt; no accuracy", scored_same + scored_diff, P.n, db,
-                  scored_same ? "different-person" : "same-person");
-    }
     if (!scored_same || !scored_diff) {
+        if (scored_same + scored_diff == 0)
+            cli_error("lfw-verify", "none of the %zu pairs has both photos' faces in %s (embed the LFW photos into "
+                      "it first); no accuracy", P.n, db);
+        else
+            cli_error("lfw-verify", "only %zu of the %zu pairs have both photos' faces in %s and there is no %s pair "
+                      "among them, so no threshold can be learnt; no accuracy", scored_same + scored_diff, P.n, db,
+                      scored_same ? "different-person" : "same-person");
         free(idx);
         free(dist);
         fc_mat_free(&X);
