@@ -12,11 +12,9 @@
 #include <limits.h>
 #include <math.h>
 #include <omp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Squared distance by differences, as scipy's pdist / sklearn's DistanceMetric compute it (exact 0 for
  * duplicate rows, unlike the GEMM formula). */
